@@ -1,0 +1,3 @@
+package io.raftkv.raft;
+
+public enum Role { FOLLOWER, PRE_CANDIDATE, CANDIDATE, LEADER }

@@ -1,0 +1,5 @@
+package io.raftkv.raft.message;
+
+/** Tells a caught-up follower to start an election at once (leadership transfer, thesis §3.10). */
+public record TimeoutNow(long from, long to, long term) implements Message {
+}

@@ -1,0 +1,5 @@
+package io.raftkv.raft.message;
+
+/** The answer to a {@link VoteRequest}; {@code preVote} echoes the request's kind. */
+public record VoteResponse(long from, long to, long term, boolean preVote, boolean granted) implements Message {
+}
