@@ -462,6 +462,8 @@ public final class RaftNode {
             if (pr.state == Progress.State.SNAPSHOT) {
                 if (pr.snapshotChunkInFlight && ++pr.snapshotIdleHeartbeats >= SNAPSHOT_RESEND_HEARTBEATS) {
                     sendSnapshotChunk(peer, pr);
+                } else if (idle) {
+                    sendHeartbeat(peer, pr);
                 }
                 continue;
             }
@@ -700,7 +702,7 @@ public final class RaftNode {
     }
 
     private void handleTimeoutNow(TimeoutNow m) {
-        if (promotable()) {
+        if (role != Role.LEADER && promotable()) {
             campaign(true);
         }
     }
@@ -983,12 +985,9 @@ public final class RaftNode {
         if (pr.state == Progress.State.REPLICATE) {
             pr.inflights.freeLE(m.index());
         }
-        if (!cfg.quorumFanout() || pr.state != Progress.State.REPLICATE || !pr.inflights.full()) {
-            while (sendAppend(m.from(), pr, false)) {
-                if (pr.state != Progress.State.REPLICATE) {
-                    break;
-                }
-            }
+        // Keep the pipeline full: in REPLICATE send until paused; otherwise one message at a time.
+        while (sendAppend(m.from(), pr, false) && pr.state == Progress.State.REPLICATE) {
+            // loop
         }
     }
 
