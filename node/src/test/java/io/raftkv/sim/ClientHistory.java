@@ -22,7 +22,17 @@ import java.util.Map;
  */
 final class ClientHistory {
 
-    private record PendingRead(long nodeId, long issuedAtCommit, long issuedAtTime) {
+    private static final class PendingRead {
+        final long nodeId;
+        final long issuedAtCommit;
+        final long issuedAtTime;
+        ReadState answer;
+
+        PendingRead(long nodeId, long issuedAtCommit, long issuedAtTime) {
+            this.nodeId = nodeId;
+            this.issuedAtCommit = issuedAtCommit;
+            this.issuedAtTime = issuedAtTime;
+        }
     }
 
     private final Map<Long, List<Proposal>> pendingByIndex = new HashMap<>();
@@ -35,6 +45,7 @@ final class ClientHistory {
     private long lost;
     private long readsOk;
     private long readsRefused;
+    private long duplicateReadAnswers;
 
     Proposal accepted(long proposer, long index, long term, byte[] command) {
         Proposal p = new Proposal(proposer, index, term, HashChain.bytesHash(command));
@@ -91,26 +102,34 @@ final class ClientHistory {
     }
 
     void readAnswered(long nodeId, ReadState rs) {
-        PendingRead r = reads.remove(rs.requestId());
+        PendingRead r = reads.get(rs.requestId());
         if (r == null || r.nodeId != nodeId) {
             throw new InvariantViolation(Property.CORE_CONTRACT, "node " + nodeId + " answered read "
-                    + rs.requestId() + " that it was not asked, or answered it twice");
+                    + rs.requestId() + " that was " + (r == null ? "never issued" : "issued at node " + r.nodeId));
         }
+        if (r.answer != null) {
+            // A second answer for one request (e.g. a duplicated ReadIndexResponse): the client took the first.
+            duplicateReadAnswers++;
+            if (rs.status() == ReadState.Status.OK) {
+                checkLinearizable(nodeId, rs, r);
+            }
+            return;
+        }
+        r.answer = rs;
         if (rs.status() != ReadState.Status.OK) {
             readsRefused++;
             return;
         }
+        checkLinearizable(nodeId, rs, r);
+        readsOk++;
+    }
+
+    private static void checkLinearizable(long nodeId, ReadState rs, PendingRead r) {
         if (rs.index() < r.issuedAtCommit) {
             throw new InvariantViolation(Property.LINEARIZABLE_READS, "node " + nodeId + " served read "
                     + rs.requestId() + " (issued at t=" + r.issuedAtTime + ") at index " + rs.index()
                     + ", but index " + r.issuedAtCommit + " was already committed when the read was issued");
         }
-        readsOk++;
-    }
-
-    /** Reads in flight at a node that crashed are abandoned (the client sees an error). */
-    void readsAbandoned(long nodeId) {
-        reads.values().removeIf(r -> r.nodeId == nodeId);
     }
 
     long maxAcknowledged() {

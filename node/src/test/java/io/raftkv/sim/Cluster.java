@@ -32,7 +32,7 @@ final class Cluster {
     private final SplittableRandom random;
     private final EventQueue queue = new EventQueue();
     private final Invariants invariants = new Invariants();
-    private final Trace trace = new Trace(60);
+    private final Trace trace = new Trace(Integer.getInteger("sim.traceLines", 60));
     private final SimNetwork network;
     private final TreeMap<Long, SimNode> nodes = new TreeMap<>();
     private long nextNodeId;
@@ -302,7 +302,7 @@ final class Cluster {
 
     /** Called when a node applies a membership: members that were removed are shut down soon after. */
     void membershipApplied(SimNode at, Membership m) {
-        for (long retired : m.retired()) {
+        for (long retired : new TreeSet<>(m.retired())) { // sorted: Set.copyOf order differs per JVM
             SimNode n = nodes.get(retired);
             if (n != null && n.state() != SimNode.State.DECOMMISSIONED) {
                 schedule(settings.tickInterval(), "decommission", retired, null, () -> {
@@ -401,20 +401,24 @@ final class Cluster {
     Proposal awaitLiveness(int maxTicks) {
         long deadline = queue.now() + (long) maxTicks * settings.tickInterval();
         Proposal p = null;
-        long lastAttempt = Long.MIN_VALUE;
+        long lastAttempt = queue.now() - settings.tickInterval();
+        long clientTimeout = 2L * settings.raft().electionTicks() * settings.tickInterval();
         while (true) {
             if (p != null && p.committed() && allMembersApplied(Math.max(p.index, invariants.clients.maxAcknowledged()))) {
                 return p;
             }
             SimNode l = leader();
-            if (l != null && (p == null || p.outcome() == Proposal.Outcome.LOST)
-                    && queue.now() - lastAttempt >= settings.tickInterval()) {
+            // A client retries when its proposal was lost, or (like a real client's timeout) when it has not
+            // committed after an election timeout: its leader may have been deposed and its entry dropped.
+            boolean retry = p == null || p.outcome() == Proposal.Outcome.LOST
+                    || (!p.committed() && queue.now() - lastAttempt >= clientTimeout);
+            if (l != null && retry && queue.now() - lastAttempt >= settings.tickInterval()) {
                 lastAttempt = queue.now();
                 p = propose(l.id);
             }
             if (queue.nextTime() > deadline || !step()) {
                 throw new InvariantViolation(Property.LIVENESS, "after healing, no proposal was committed on all live"
-                        + " members within " + maxTicks + " ticks (" + (p == null ? "none accepted" : p)
+                        + " members within " + maxTicks + " ticks (" + (p == null ? "none accepted, last refusal " + lastProposeResult : p)
                         + ", highest acknowledged index " + invariants.clients.maxAcknowledged() + "); cluster: "
                         + describe());
             }

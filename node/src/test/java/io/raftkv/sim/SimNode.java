@@ -47,7 +47,7 @@ final class SimNode {
     private LogMirror log;
 
     /** Readys handed out and not yet finished, oldest first; the head is the one the disk is working on. */
-    private final ArrayDeque<Ready> unfinished = new ArrayDeque<>();
+    private final ArrayDeque<Pending> unfinished = new ArrayDeque<>();
     private long diskBusyUntil;
     /** Events that arrived while the process was paused, replayed in order on resume. */
     private final List<Runnable> deferred = new ArrayList<>();
@@ -116,7 +116,6 @@ final class SimNode {
         deferred.clear();
         readsWaitingToApply.clear();
         disk.crash();
-        cluster.invariants().clients.readsAbandoned(id);
     }
 
     /** The node was removed from the cluster and its process stopped for good (its ID is never reused). */
@@ -239,8 +238,44 @@ final class SimNode {
         }
     }
 
+    /**
+     * A Ready as the core handed it out, and a copy of its lists taken at that moment. The simulator works from
+     * the copy; {@link #checkUnchanged} reports a core that changes a Ready after handing it out.
+     */
+    private record Pending(Ready original, Ready frozen) {
+    }
+
+    /** If true, a Ready changed after hand-out is tolerated (the copy is used) instead of failing the run. */
+    static final boolean TOLERATE_READY_MUTATION = Boolean.getBoolean("sim.tolerateReadyMutation");
+
+    private static Ready freeze(Ready r) {
+        return new Ready(r.hardState(), List.copyOf(r.snapshotChunks()), r.snapshot(), List.copyOf(r.entries()),
+                List.copyOf(r.messages()), List.copyOf(r.messagesAfterPersist()), List.copyOf(r.committedEntries()),
+                List.copyOf(r.readStates()));
+    }
+
+    private void checkUnchanged(Pending p) {
+        if (TOLERATE_READY_MUTATION) {
+            return;
+        }
+        Ready o = p.original();
+        Ready f = p.frozen();
+        String changed = o.snapshotChunks().size() != f.snapshotChunks().size() ? "snapshotChunks"
+                : o.entries().size() != f.entries().size() ? "entries"
+                : o.messages().size() != f.messages().size() ? "messages"
+                : o.messagesAfterPersist().size() != f.messagesAfterPersist().size() ? "messagesAfterPersist"
+                : o.committedEntries().size() != f.committedEntries().size() ? "committedEntries"
+                : o.readStates().size() != f.readStates().size() ? "readStates" : null;
+        if (changed != null) {
+            throw new InvariantViolation(Property.CORE_CONTRACT, "node " + id + ": a Ready's " + changed
+                    + " list changed after the Ready was handed out (the core keeps writing into a list it gave"
+                    + " away); the caller would persist, send or apply work twice or out of order");
+        }
+    }
+
     /** Step 1 of the contract: send messages at once; hand the writes to the disk. */
-    private void accept(Ready r) {
+    private void accept(Ready original) {
+        Ready r = freeze(original);
         if (r.snapshot() != null) {
             SnapshotMeta s = r.snapshot();
             long chain = cluster.invariants().logs.chainOf(id, s.index(), s.term());
@@ -256,9 +291,7 @@ final class SimNode {
             }
         }
         log.append(r.entries(), id, this::entryInLog);
-        for (Message m : r.messages()) {
-            send(m);
-        }
+        sendAll(r.messages());
         long now = cluster.now();
         if (r.mustPersist()) {
             SimSettings s = cluster.settings();
@@ -271,11 +304,12 @@ final class SimNode {
                 }
             });
         }
-        unfinished.add(r);
+        unfinished.add(new Pending(original, r));
     }
 
     private void diskDone() {
-        Ready r = unfinished.poll();
+        Pending p = unfinished.poll();
+        Ready r = p == null ? null : p.frozen();
         if (r == null || !r.mustPersist()) {
             throw new IllegalStateException("simulator bug: disk completion without a pending write at node " + id);
         }
@@ -285,25 +319,25 @@ final class SimNode {
             throw new InvariantViolation(Property.CORE_CONTRACT, "node " + id + " Ready breaks the storage contract: "
                     + e.getMessage(), e);
         }
-        finish(r);
+        finish(p);
         finishReadysThatNeedNoDisk();
         afterInput();
     }
 
     /** Readys with nothing to write finish as soon as every Ready before them has. */
     private void finishReadysThatNeedNoDisk() {
-        while (state == State.UP && !unfinished.isEmpty() && !unfinished.peek().mustPersist()) {
+        while (state == State.UP && !unfinished.isEmpty() && !unfinished.peek().frozen().mustPersist()) {
             finish(unfinished.poll());
         }
     }
 
     /** Steps 3 to 5 of the contract, once the Ready is durable. */
-    private void finish(Ready r) {
-        for (Message m : r.messagesAfterPersist()) {
-            send(m);
-        }
+    private void finish(Pending p) {
+        checkUnchanged(p);
+        Ready r = p.frozen();
+        sendAll(r.messagesAfterPersist());
         core(() -> {
-            raft.persisted(r);
+            raft.persisted(p.original());
             return null;
         }, "persisted");
         long appliedBefore = sm.appliedIndex();
@@ -384,8 +418,16 @@ final class SimNode {
         if (sm.appliedIndex() - lastSnapshotIndex < s.snapshotEvery()) {
             return;
         }
+        if (sm.appliedIndex() < raft.firstIndex() - 1) {
+            return; // a newer snapshot from the leader is on its way through the pipeline; ours would be stale
+        }
         byte[] bytes = sm.snapshotBytes(s.snapshotPadding());
         SnapshotMeta meta = sm.snapshotMeta(bytes.length);
+        SnapshotMeta coreView = core(() -> raft.snapshotMetaFor(meta.index()), "snapshotMetaFor " + meta.index());
+        if (coreView.term() != meta.term() || !coreView.membership().equals(meta.membership())) {
+            throw new InvariantViolation(Property.CORE_CONTRACT, "node " + id + " core describes a snapshot at "
+                    + meta.index() + " as " + coreView + " but the applied history says " + meta);
+        }
         try {
             disk.saveSnapshot(meta, out -> out.write(bytes));
             disk.compact(meta.index() - s.retainEntries());
@@ -397,6 +439,23 @@ final class SimNode {
             raft.compact(meta, s.retainEntries());
             return null;
         }, "compact " + meta.index());
+    }
+
+    /**
+     * Sends a batch in a canonical order (stable-sorted by addressee). The core builds batches by iterating
+     * {@link io.raftkv.raft.Membership} sets, whose iteration order ({@code Set.copyOf}) is randomized per JVM;
+     * without this the network's random draws would be consumed in a different order in every JVM and a seed
+     * would not replay.
+     */
+    private void sendAll(List<Message> batch) {
+        if (batch.size() > 1) {
+            List<Message> sorted = new ArrayList<>(batch);
+            sorted.sort(java.util.Comparator.comparingLong(Message::to));
+            batch = sorted;
+        }
+        for (Message m : batch) {
+            send(m);
+        }
     }
 
     private void send(Message m) {
@@ -500,12 +559,20 @@ final class SimNode {
         return snapshotsInstalled;
     }
 
+    private static String describe(Ready r) {
+        return "Ready{persist=" + r.mustPersist() + " entries=" + r.entries().size() + " committed="
+                + r.committedEntries().size() + " chunks=" + r.snapshotChunks().size() + " snapshot=" + r.snapshot()
+                + " hs=" + r.hardState() + "}";
+    }
+
     @Override
     public String toString() {
         if (state != State.UP) {
             return "n" + id + "(" + state + ")";
         }
         return "n" + id + "(" + raft.role() + " t" + raft.term() + " commit " + raft.commitIndex() + " applied "
-                + sm.appliedIndex() + " last " + log.lastIndex() + ")";
+                + sm.appliedIndex() + " last " + log.lastIndex() + " durable " + raft.status().persistedIndex()
+                + (unfinished.isEmpty() ? "" : " readys-waiting-for-disk " + unfinished.size() + " disk-free-at "
+                + diskBusyUntil + " head " + describe(unfinished.peek().frozen())) + ")";
     }
 }

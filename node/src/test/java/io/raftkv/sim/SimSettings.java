@@ -44,6 +44,6 @@ record SimSettings(RaftConfig raft, int tickInterval, int tickJitter, int minNet
     RaftConfig raftFor(long id, long seed) {
         return new RaftConfig(id, raft.electionTicks(), raft.heartbeatTicks(), raft.preVote(), raft.checkQuorum(),
                 raft.maxMessageBytes(), raft.maxInflightMessages(), raft.maxInflightBytes(),
-                raft.maxUncommittedBytes(), raft.maxIncomingEntryBytes(), raft.eagerCommit(), seed);
+                raft.maxUncommittedBytes(), raft.maxIncomingEntryBytes(), raft.eagerCommit(), raft.quorumFanout(), seed);
     }
 }

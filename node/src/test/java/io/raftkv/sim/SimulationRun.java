@@ -19,7 +19,8 @@ final class SimulationRun {
     static final int LIVENESS_TICKS = 400;
 
     /** What one run did; {@code failure} is null if every check passed. */
-    record Result(long seed, long steps, long virtualTime, String failure, Property violated, Stats stats) {
+    record Result(long seed, long steps, long virtualTime, String failure, Property violated, Stats stats,
+                  String shape) {
         boolean ok() {
             return failure == null;
         }
@@ -37,6 +38,14 @@ final class SimulationRun {
 
         static final Stats ZERO = new Stats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
+
+    /**
+     * Whether random runs may use quorum fanout. Off by default: with it the core's choices depend on the
+     * iteration order of {@code Membership} sets, which {@code Set.copyOf} randomizes per JVM, so a seed would
+     * not replay in another JVM. Turn on with {@code -Dsim.fanout=true} (then a failing seed may need a few
+     * replays).
+     */
+    static final boolean QUORUM_FANOUT = Boolean.getBoolean("sim.fanout");
 
     private SimulationRun() {
     }
@@ -77,17 +86,25 @@ final class SimulationRun {
             cluster.awaitLiveness(LIVENESS_TICKS);
             healTicks = (cluster.now() - healedAt) / settings.tickInterval();
             return new Result(seed, cluster.steps(), cluster.now(), null, null,
-                    stats(cluster, nemesis, healTicks));
+                    stats(cluster, nemesis, healTicks), shape(voters, settings, membership, transfers));
         } catch (InvariantViolation v) {
             return new Result(seed, cluster.steps(), cluster.now(),
                     report(seed, steps, voters, settings, membership, transfers, cluster, v), v.property(),
-                    stats(cluster, nemesis, healTicks));
+                    stats(cluster, nemesis, healTicks), shape(voters, settings, membership, transfers));
         } catch (RuntimeException | StackOverflowError e) {
             InvariantViolation v = new InvariantViolation(Property.CORE_CONTRACT, "unexpected " + e, e);
             return new Result(seed, cluster.steps(), cluster.now(),
                     report(seed, steps, voters, settings, membership, transfers, cluster, v), v.property(),
-                    stats(cluster, nemesis, healTicks));
+                    stats(cluster, nemesis, healTicks), shape(voters, settings, membership, transfers));
         }
+    }
+
+    /** A one-line summary of what a seed chose, for sweep listings. */
+    private static String shape(int voters, SimSettings s, boolean membership, boolean transfers) {
+        return voters + " voters" + (s.raft().preVote() ? " prevote" : "") + (s.raft().checkQuorum() ? " checkquorum" : "")
+                + (s.raft().quorumFanout() ? " fanout" : "") + (membership ? " membership" : "")
+                + (transfers ? " transfers" : "") + " maxmsg " + s.raft().maxMessageBytes() + " inflight "
+                + s.raft().maxInflightMessages();
     }
 
     private static int pickVoters(SplittableRandom r) {
@@ -107,7 +124,7 @@ final class SimulationRun {
         long uncommitted = r.nextInt(4) == 0 ? 2048 : base.maxUncommittedBytes();
         RaftConfig raft = new RaftConfig(1, election, heartbeat, preVote, checkQuorum, maxMessage, inflight,
                 base.maxInflightBytes(), uncommitted, Math.max(maxMessage, base.maxIncomingEntryBytes()),
-                r.nextBoolean(), 0);
+                r.nextBoolean(), r.nextInt(4) == 0 && QUORUM_FANOUT, 0);
         int tick = 100;
         int maxNet = 5 + r.nextInt(40);
         int maxDisk = 1 + r.nextInt(30);

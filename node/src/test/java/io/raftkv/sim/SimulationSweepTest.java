@@ -42,6 +42,10 @@ class SimulationSweepTest {
         int threads = Integer.getInteger("sim.threads", 2);
         List<SimulationRun.Result> results = sweep(base, seeds, steps, threads, null);
 
+        for (SimulationRun.Result r : results) {
+            System.out.println("seed " + r.seed() + (r.ok() ? " ok" : " FAILED " + r.violated()) + " steps "
+                    + r.steps() + " time " + r.virtualTime() + " [" + r.shape() + "] " + r.stats());
+        }
         List<SimulationRun.Result> failures = results.stream().filter(r -> !r.ok()).toList();
         SimulationRun.Stats total = results.stream().map(SimulationRun.Result::stats)
                 .reduce(SimulationRun.Stats.ZERO, SimulationRun.Stats::plus);

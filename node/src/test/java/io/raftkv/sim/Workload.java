@@ -2,6 +2,7 @@ package io.raftkv.sim;
 
 import io.raftkv.raft.Membership;
 import io.raftkv.raft.MembershipChange;
+import io.raftkv.raft.NodeStatus;
 import io.raftkv.raft.ProposeResult;
 import io.raftkv.raft.RaftNode;
 
@@ -94,12 +95,16 @@ final class Workload {
             return;
         }
         Membership m = leader.raft().membership();
-        List<Long> learners = new ArrayList<>(m.learners());
+        List<Long> learners = new ArrayList<>(new java.util.TreeSet<>(m.learners()));
         List<Long> voters = new ArrayList<>(new java.util.TreeSet<>(m.voters()));
         int dice = random.nextInt(3);
         if (dice == 0 && !learners.isEmpty()) {
-            java.util.Collections.sort(learners);
-            cluster.changeMembership(MembershipChange.promote(learners.get(random.nextInt(learners.size()))));
+            // Like an operator (and etcd's server), promote only a learner that has caught up with the leader.
+            long learner = learners.get(random.nextInt(learners.size()));
+            NodeStatus.PeerProgress pr = leader.raft().status().progress().get(learner);
+            if (pr != null && pr.matchIndex() >= leader.raft().commitIndex()) {
+                cluster.changeMembership(MembershipChange.promote(learner));
+            }
         } else if (dice == 1 && m.members().size() < MAX_MEMBERS) {
             cluster.addLearner();
         } else if (voters.size() > minVoters || !learners.isEmpty()) {
