@@ -38,12 +38,14 @@ final class Cluster {
     private long nextNodeId;
     private long steps;
     private long commandCounter;
+    private boolean tolerateReadyMutation = Boolean.getBoolean("sim.tolerateReadyMutation");
 
     Cluster(long seed, int voters, SimSettings settings) {
         this.seed = seed;
         this.settings = settings;
         this.random = new SplittableRandom(seed);
-        this.network = new SimNetwork(random, this::deliverLater, settings.minNetDelay(), settings.maxNetDelay());
+        this.network = new SimNetwork(random, queue::now, this::deliverLater, settings.minNetDelay(),
+                settings.maxNetDelay());
         Set<Long> ids = new TreeSet<>();
         for (long id = 1; id <= voters; id++) {
             ids.add(id);
@@ -395,11 +397,28 @@ final class Cluster {
     }
 
     /**
-     * Liveness (after {@link #heal()}): within {@code maxTicks} a leader exists and a new proposal is committed
-     * and applied on every live member, together with every command acknowledged so far.
+     * Liveness (after {@link #heal()}), within {@code maxTicks} ticks in all:
+     * <ol>
+     *   <li>the cluster settles by itself, with no new request: a leader exists, every entry in its log is
+     *       committed, and every live member has applied all of it (entries accepted before the heal are not left
+     *       hanging because some message was lost);</li>
+     *   <li>a new proposal is committed and applied on every live member (a client retries at the current
+     *       leader if its proposal was lost or timed out).</li>
+     * </ol>
      */
     Proposal awaitLiveness(int maxTicks) {
         long deadline = queue.now() + (long) maxTicks * settings.tickInterval();
+        while (!settled()) {
+            if (queue.nextTime() > deadline || !step()) {
+                SimNode l = leader();
+                throw new InvariantViolation(Property.LIVENESS, "after healing, the cluster did not settle within "
+                        + maxTicks + " ticks without new requests: " + (l == null ? "no leader"
+                        : "leader n" + l.id + " has committed " + l.raft().commitIndex() + " of "
+                        + l.raft().lastIndex() + " entries; members applied " + appliedByMember(l)
+                        + "; leader's progress " + l.raft().status().progress())
+                        + "; cluster: " + describe());
+            }
+        }
         Proposal p = null;
         long lastAttempt = queue.now() - settings.tickInterval();
         long clientTimeout = 2L * settings.raft().electionTicks() * settings.tickInterval();
@@ -409,7 +428,7 @@ final class Cluster {
             }
             SimNode l = leader();
             // A client retries when its proposal was lost, or (like a real client's timeout) when it has not
-            // committed after an election timeout: its leader may have been deposed and its entry dropped.
+            // committed after two election timeouts: its leader may have been deposed and its entry dropped.
             boolean retry = p == null || p.outcome() == Proposal.Outcome.LOST
                     || (!p.committed() && queue.now() - lastAttempt >= clientTimeout);
             if (l != null && retry && queue.now() - lastAttempt >= settings.tickInterval()) {
@@ -417,16 +436,59 @@ final class Cluster {
                 p = propose(l.id);
             }
             if (queue.nextTime() > deadline || !step()) {
-                throw new InvariantViolation(Property.LIVENESS, "after healing, no proposal was committed on all live"
-                        + " members within " + maxTicks + " ticks (" + (p == null ? "none accepted, last refusal " + lastProposeResult : p)
-                        + ", highest acknowledged index " + invariants.clients.maxAcknowledged() + "); cluster: "
-                        + describe());
+                throw new InvariantViolation(Property.LIVENESS, "after healing, no new proposal was committed on all"
+                        + " live members within " + maxTicks + " ticks (" + (p == null ? "none accepted, last refusal "
+                        + lastProposeResult : p) + ", highest acknowledged index "
+                        + invariants.clients.maxAcknowledged() + "); cluster: " + describe());
             }
+        }
+    }
+
+    /** A leader exists, its whole log is committed, and every live member has applied all of it. */
+    private boolean settled() {
+        SimNode l = leader();
+        return l != null && l.raft().commitIndex() == l.raft().lastIndex() && allMembersApplied(l.raft().commitIndex());
+    }
+
+    private String appliedByMember(SimNode leader) {
+        StringBuilder sb = new StringBuilder("{");
+        for (long id : leader.raft().membership().members()) {
+            SimNode n = nodes.get(id);
+            sb.append(sb.length() > 1 ? ", " : "").append("n").append(id).append("=")
+                    .append(n == null ? "absent" : n.isRunning() ? Long.toString(n.appliedIndex()) : n.state());
+        }
+        return sb.append("}").toString();
+    }
+
+    /**
+     * Runs a scripted story; if it breaks an invariant or an assertion, fails with the nodes' state and the last
+     * events, so a failing scenario explains itself.
+     */
+    void play(Runnable story) {
+        try {
+            story.run();
+        } catch (InvariantViolation | AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\n  seed " + seed + ", step " + steps + ", time " + now()
+                    + "\n  nodes: " + describe() + "\n  last events:\n" + trace.format(), e);
         }
     }
 
     String describe() {
         return nodes.values().stream().map(SimNode::toString).collect(Collectors.joining(", "));
+    }
+
+    /**
+     * Whether a Ready that the core changes after handing it out is tolerated (the simulator works from the copy
+     * it took) instead of failing the run. Off by default; {@code -Dsim.tolerateReadyMutation=true} turns it on,
+     * to look for other bugs while that one is open.
+     */
+    boolean tolerateReadyMutation() {
+        return tolerateReadyMutation;
+    }
+
+    Cluster tolerateReadyMutation(boolean tolerate) {
+        this.tolerateReadyMutation = tolerate;
+        return this;
     }
 
     Invariants invariants() {

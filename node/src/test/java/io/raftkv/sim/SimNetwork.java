@@ -7,9 +7,10 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * The simulated network: every message is independently dropped, delayed (which reorders messages), or
- * duplicated according to the current conditions, and links can be cut one way (asymmetric partition) or both
- * ways. A cut link drops messages both when they are sent and when they would arrive.
+ * The simulated network: every message is independently dropped, delayed, held back for long (which reorders
+ * it behind later ones) or duplicated according to the current conditions, and links can be cut one way
+ * (asymmetric partition) or both ways. A cut link drops messages both when they are sent and when they would
+ * arrive.
  */
 final class SimNetwork {
 
@@ -26,7 +27,10 @@ final class SimNetwork {
     private final SplittableRandom random;
     private final Postman postman;
     private final Set<Long> cutLinks = new HashSet<>();
+    private final java.util.Map<Long, Long> lastArrival = new java.util.HashMap<>();
+    private final java.util.function.LongSupplier clock;
     private Tamperer tamperer;
+    private final java.util.List<java.util.function.Consumer<Message>> observers = new java.util.ArrayList<>();
 
     private double dropRate;
     private double duplicateRate;
@@ -39,8 +43,10 @@ final class SimNetwork {
     private long dropped;
     private long duplicated;
 
-    SimNetwork(SplittableRandom random, Postman postman, int minDelay, int maxDelay) {
+    SimNetwork(SplittableRandom random, java.util.function.LongSupplier clock, Postman postman, int minDelay,
+               int maxDelay) {
         this.random = random;
+        this.clock = clock;
         this.postman = postman;
         reliable(minDelay, maxDelay);
     }
@@ -70,6 +76,11 @@ final class SimNetwork {
         this.tamperer = t;
     }
 
+    /** Tells {@code observer} about every message a node sends (before loss), e.g. to count a kind of message. */
+    void observe(java.util.function.Consumer<Message> observer) {
+        observers.add(observer);
+    }
+
     void cut(long from, long to) {
         cutLinks.add(link(from, to));
     }
@@ -88,6 +99,9 @@ final class SimNetwork {
 
     void send(Message m) {
         sent++;
+        for (var o : observers) {
+            o.accept(m);
+        }
         if (tamperer != null) {
             tamperer.onSend(m, this::transmit);
         }
@@ -99,18 +113,28 @@ final class SimNetwork {
             dropped++;
             return;
         }
-        postman.deliverLater(delay(), m);
+        postman.deliverLater(delay(m), m);
         if (duplicateRate > 0 && random.nextDouble() < duplicateRate) {
             duplicated++;
-            postman.deliverLater(delay(), m);
+            postman.deliverLater(delay(m), m);
         }
     }
 
-    private long delay() {
+    /**
+     * Normal delays keep each link FIFO, as a TCP connection would: a message never overtakes an earlier one on
+     * the same link. Reordering comes from the "long delay" fault (and duplicates), which bypasses that.
+     */
+    private long delay(Message m) {
         if (longDelayRate > 0 && random.nextDouble() < longDelayRate) {
             return minDelay + random.nextInt(maxLongDelay - minDelay + 1);
         }
-        return minDelay + random.nextInt(maxDelay - minDelay + 1);
+        long now = clock.getAsLong();
+        long at = now + minDelay + random.nextInt(maxDelay - minDelay + 1);
+        long key = link(m.from(), m.to());
+        long previous = lastArrival.getOrDefault(key, 0L);
+        at = Math.max(at, previous);
+        lastArrival.put(key, at);
+        return at - now;
     }
 
     String summary() {

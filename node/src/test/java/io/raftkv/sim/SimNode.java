@@ -245,9 +245,6 @@ final class SimNode {
     private record Pending(Ready original, Ready frozen) {
     }
 
-    /** If true, a Ready changed after hand-out is tolerated (the copy is used) instead of failing the run. */
-    static final boolean TOLERATE_READY_MUTATION = Boolean.getBoolean("sim.tolerateReadyMutation");
-
     private static Ready freeze(Ready r) {
         return new Ready(r.hardState(), List.copyOf(r.snapshotChunks()), r.snapshot(), List.copyOf(r.entries()),
                 List.copyOf(r.messages()), List.copyOf(r.messagesAfterPersist()), List.copyOf(r.committedEntries()),
@@ -255,7 +252,7 @@ final class SimNode {
     }
 
     private void checkUnchanged(Pending p) {
-        if (TOLERATE_READY_MUTATION) {
+        if (cluster.tolerateReadyMutation()) {
             return;
         }
         Ready o = p.original();

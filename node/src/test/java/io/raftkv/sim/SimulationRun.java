@@ -57,11 +57,14 @@ final class SimulationRun {
     }
 
     static Result run(long seed, long steps) {
-        return run(seed, steps, null);
+        return run(seed, steps, null, false);
     }
 
-    /** Runs one seed; {@code bug}, if not null, tampers with the network to inject a known bug on purpose. */
-    static Result run(long seed, long steps, SimNetwork.Tamperer bug) {
+    /**
+     * Runs one seed. {@code bug}, if not null, tampers with the network to inject a known bug on purpose;
+     * {@code tolerateReadyMutation} see {@link Cluster#tolerateReadyMutation()} (the system property also turns it on).
+     */
+    static Result run(long seed, long steps, SimNetwork.Tamperer bug, boolean tolerateReadyMutation) {
         SplittableRandom choose = new SplittableRandom(seed);
         int voters = pickVoters(choose);
         SimSettings settings = pickSettings(choose);
@@ -70,6 +73,9 @@ final class SimulationRun {
         Cluster cluster = new Cluster(choose.nextLong(), voters, settings);
         if (bug != null) {
             cluster.network().tamperer(bug);
+        }
+        if (tolerateReadyMutation) {
+            cluster.tolerateReadyMutation(true);
         }
         Workload workload = new Workload(cluster, membership, transfers);
         Nemesis nemesis = new Nemesis(cluster, 1, 2 * settings.raft().electionTicks());
@@ -89,12 +95,12 @@ final class SimulationRun {
                     stats(cluster, nemesis, healTicks), shape(voters, settings, membership, transfers));
         } catch (InvariantViolation v) {
             return new Result(seed, cluster.steps(), cluster.now(),
-                    report(seed, steps, voters, settings, membership, transfers, cluster, v), v.property(),
+                    report(seed, steps, voters, settings, membership, transfers, cluster, v, bug), v.property(),
                     stats(cluster, nemesis, healTicks), shape(voters, settings, membership, transfers));
         } catch (RuntimeException | StackOverflowError e) {
             InvariantViolation v = new InvariantViolation(Property.CORE_CONTRACT, "unexpected " + e, e);
             return new Result(seed, cluster.steps(), cluster.now(),
-                    report(seed, steps, voters, settings, membership, transfers, cluster, v), v.property(),
+                    report(seed, steps, voters, settings, membership, transfers, cluster, v, bug), v.property(),
                     stats(cluster, nemesis, healTicks), shape(voters, settings, membership, transfers));
         }
     }
@@ -147,12 +153,17 @@ final class SimulationRun {
     }
 
     private static String report(long seed, long steps, int voters, SimSettings settings, boolean membership,
-                                 boolean transfers, Cluster cluster, InvariantViolation v) {
+                                 boolean transfers, Cluster cluster, InvariantViolation v, SimNetwork.Tamperer bug) {
         StringBuilder sb = new StringBuilder();
         sb.append("SIMULATION FAILED — ").append(v.getMessage()).append('\n');
         sb.append("  seed ").append(seed).append(", failed at step ").append(cluster.steps()).append(" of ")
                 .append(steps).append(" (virtual time ").append(cluster.now()).append(")\n");
-        sb.append("  replay: ").append(replayCommand(seed, steps)).append('\n');
+        sb.append("  replay: ").append(replayCommand(seed, steps));
+        if (bug != null) {
+            sb.append(" (this run had the bug ").append(bug.getClass().getSimpleName())
+                    .append(" injected on purpose; replay it through InjectedBugDetectionTest)");
+        }
+        sb.append('\n');
         sb.append("  cluster of ").append(voters).append(" voters; membership changes ").append(membership)
                 .append(", leadership transfers ").append(transfers).append('\n');
         sb.append("  ").append(settings).append('\n');
