@@ -37,6 +37,9 @@ final class Cluster {
     private final TreeMap<Long, SimNode> nodes = new TreeMap<>();
     private long nextNodeId;
     private long steps;
+    /** A hash of every event run so far: two runs of one seed must end with the same value. */
+    private long fingerprint;
+    private java.util.function.Consumer<EventQueue.Event> stepListener;
     private long commandCounter;
     private boolean tolerateReadyMutation = Boolean.getBoolean("sim.tolerateReadyMutation");
 
@@ -75,7 +78,15 @@ final class Cluster {
         }
         steps++;
         trace.record(steps, e.time(), e.kind(), e.node(), e.detail());
+        fingerprint = HashChain.mix(fingerprint * 31 + e.time() * 17 + e.kind().hashCode() * 7L + e.node());
+        if (e.detail() instanceof Message m) {
+            fingerprint = HashChain.mix(fingerprint + m.getClass().getSimpleName().hashCode() * 31L + m.from() * 7
+                    + m.to() * 3 + m.term());
+        }
         e.action().run();
+        if (stepListener != null) {
+            stepListener.accept(e);
+        }
         return true;
     }
 
@@ -509,6 +520,15 @@ final class Cluster {
 
     long steps() {
         return steps;
+    }
+
+    long fingerprint() {
+        return fingerprint;
+    }
+
+    /** Tells {@code listener} about every event after it ran (for transcripts). */
+    void afterEachStep(java.util.function.Consumer<EventQueue.Event> listener) {
+        this.stepListener = listener;
     }
 
     long seed() {

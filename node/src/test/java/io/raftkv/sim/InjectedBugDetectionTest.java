@@ -25,7 +25,8 @@ class InjectedBugDetectionTest {
         Optional<SimulationRun.Result> caught = results.stream()
                 .filter(r -> r.violated() == Property.ELECTION_SAFETY).findFirst();
         assertThat(caught).as("some run with stale votes counted ends in an Election Safety violation").isPresent();
-        System.out.println("stale vote counting caught, first at seed " + caught.get().seed() + ":\n"
-                + caught.get().failure());
+        long count = results.stream().filter(r -> r.violated() == Property.ELECTION_SAFETY).count();
+        System.out.println("stale vote counting caught in " + count + " of " + results.size() + " runs, first at seed "
+                + caught.get().seed() + ":\n" + caught.get().failure());
     }
 }

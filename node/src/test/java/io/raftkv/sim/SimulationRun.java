@@ -28,15 +28,16 @@ final class SimulationRun {
 
     /** Counters that show a run (or a sweep) exercised what it claims to. */
     record Stats(long leaderTerms, long acks, long readsOk, long snapshotsInstalled, long crashes, long partitions,
-                 long pauses, long networkChanges, long messages, long healTicks, int finalMembers) {
+                 long pauses, long networkChanges, long messages, long healTicks, int finalMembers, long fingerprint) {
         Stats plus(Stats o) {
             return new Stats(leaderTerms + o.leaderTerms, acks + o.acks, readsOk + o.readsOk,
                     snapshotsInstalled + o.snapshotsInstalled, crashes + o.crashes, partitions + o.partitions,
                     pauses + o.pauses, networkChanges + o.networkChanges, messages + o.messages,
-                    Math.max(healTicks, o.healTicks), Math.max(finalMembers, o.finalMembers));
+                    Math.max(healTicks, o.healTicks), Math.max(finalMembers, o.finalMembers),
+                    HashChain.mix(fingerprint + o.fingerprint));
         }
 
-        static final Stats ZERO = new Stats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        static final Stats ZERO = new Stats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 
     /**
@@ -149,7 +150,7 @@ final class SimulationRun {
         int members = c.leader() == null ? 0 : c.leader().raft().membership().members().size();
         return new Stats(c.invariants().elections.termsWithLeader(), c.invariants().clients.acks(),
                 c.invariants().clients.readsOk(), installs, n.crashes(), n.partitions(), n.pauses(),
-                n.networkChanges(), c.network().sent(), healTicks, members);
+                n.networkChanges(), c.network().sent(), healTicks, members, c.fingerprint());
     }
 
     private static String report(long seed, long steps, int voters, SimSettings settings, boolean membership,

@@ -44,7 +44,8 @@ class SimulationSweepTest {
 
         for (SimulationRun.Result r : results) {
             System.out.println("seed " + r.seed() + (r.ok() ? " ok" : " FAILED " + r.violated()) + " steps "
-                    + r.steps() + " time " + r.virtualTime() + " [" + r.shape() + "] " + r.stats());
+                    + r.steps() + " time " + r.virtualTime() + " [" + r.shape() + "] " + r.stats()
+                    + (r.ok() ? "" : " :: " + r.failure().lines().findFirst().orElse("")));
         }
         List<SimulationRun.Result> failures = results.stream().filter(r -> !r.ok()).toList();
         SimulationRun.Stats total = results.stream().map(SimulationRun.Result::stats)
