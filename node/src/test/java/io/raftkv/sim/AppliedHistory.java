@@ -10,7 +10,6 @@ final class AppliedHistory {
 
     private long[] chains = new long[1024];
     private boolean[] known = new boolean[1024];
-    private long highest;
 
     void applied(long nodeId, long index, long chain) {
         if (index >= chains.length) {
@@ -22,22 +21,10 @@ final class AppliedHistory {
         if (!known[i]) {
             known[i] = true;
             chains[i] = chain;
-            highest = Math.max(highest, index);
         } else if (chains[i] != chain) {
             throw new InvariantViolation(Property.STATE_MACHINE_SAFETY, "node " + nodeId + " applied a different"
                     + " history through index " + index + " than another node did");
         }
     }
 
-    boolean isApplied(long index) {
-        return index < known.length && known[(int) index];
-    }
-
-    long chainAt(long index) {
-        return chains[(int) index];
-    }
-
-    long highest() {
-        return highest;
-    }
 }

@@ -136,11 +136,6 @@ final class ClientHistory {
         return maxAcknowledged;
     }
 
-    String summary() {
-        return proposals + " proposals accepted, " + acks + " acknowledged, " + lost + " lost; " + readsOk
-                + " reads served, " + readsRefused + " refused";
-    }
-
     long acks() {
         return acks;
     }

@@ -531,10 +531,6 @@ final class Cluster {
         this.stepListener = listener;
     }
 
-    long seed() {
-        return seed;
-    }
-
     Trace trace() {
         return trace;
     }

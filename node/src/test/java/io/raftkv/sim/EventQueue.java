@@ -38,10 +38,6 @@ final class EventQueue {
         agenda.add(new Event(now + delay, nextSeq++, kind, node, detail, action));
     }
 
-    boolean isEmpty() {
-        return agenda.isEmpty();
-    }
-
     /** Time of the next event, or {@link Long#MAX_VALUE} if none. */
     long nextTime() {
         Event e = agenda.peek();
@@ -57,7 +53,4 @@ final class EventQueue {
         return e;
     }
 
-    int size() {
-        return agenda.size();
-    }
 }

@@ -80,10 +80,6 @@ final class LogMirror {
         return base + size;
     }
 
-    long lastTerm() {
-        return size == 0 ? baseTerm : terms[size - 1];
-    }
-
     /** True if the mirror knows the entry at {@code index} (the base counts). */
     boolean covers(long index) {
         return index >= base && index <= base + size;

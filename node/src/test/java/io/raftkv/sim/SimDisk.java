@@ -268,17 +268,7 @@ final class SimDisk implements RaftStorage {
     StoredSnapshot currentSnapshot() {
         return snapshots.peek();
     }
-
-    /** The durable hard state (what a restart would recover). */
-    HardState durableHardState() {
-        return hardState;
-    }
-
     /** The last index held durably. */
-    long durableLastIndex() {
-        return Math.max(logStart + log.size() - 1, currentSnapshot().meta().index());
-    }
-
     /** The durable entry at {@code index}, or null if compacted or absent. */
     Entry durableEntry(long index) {
         return entryAt(index);

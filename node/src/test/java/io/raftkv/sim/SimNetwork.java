@@ -40,8 +40,6 @@ final class SimNetwork {
     private int maxLongDelay;
 
     private long sent;
-    private long dropped;
-    private long duplicated;
 
     SimNetwork(SplittableRandom random, java.util.function.LongSupplier clock, Postman postman, int minDelay,
                int maxDelay) {
@@ -85,10 +83,6 @@ final class SimNetwork {
         cutLinks.add(link(from, to));
     }
 
-    void restore(long from, long to) {
-        cutLinks.remove(link(from, to));
-    }
-
     void healAllLinks() {
         cutLinks.clear();
     }
@@ -110,12 +104,10 @@ final class SimNetwork {
 
     private void transmit(Message m) {
         if (!connected(m.from(), m.to()) || (dropRate > 0 && random.nextDouble() < dropRate)) {
-            dropped++;
             return;
         }
         postman.deliverLater(delay(m), m);
         if (duplicateRate > 0 && random.nextDouble() < duplicateRate) {
-            duplicated++;
             postman.deliverLater(delay(m), m);
         }
     }
@@ -135,10 +127,6 @@ final class SimNetwork {
         at = Math.max(at, previous);
         lastArrival.put(key, at);
         return at - now;
-    }
-
-    String summary() {
-        return sent + " messages sent, " + dropped + " dropped, " + duplicated + " duplicated";
     }
 
     long sent() {

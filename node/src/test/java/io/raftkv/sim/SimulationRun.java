@@ -52,9 +52,11 @@ final class SimulationRun {
     }
 
     /** The command that replays one seed. */
-    static String replayCommand(long seed, long steps) {
+    static String replayCommand(long seed, long steps, boolean tolerateReadyMutation) {
         return "./mvnw -B -pl node test -Dtest=SimulationSweepTest -Dsim.seed=" + seed
-                + (steps == SimulationSweepTest.DEFAULT_STEPS ? "" : " -Dsim.steps=" + steps);
+                + (steps == SimulationSweepTest.DEFAULT_STEPS ? "" : " -Dsim.steps=" + steps)
+                + (tolerateReadyMutation ? " -Dsim.tolerateReadyMutation=true" : "")
+                + (QUORUM_FANOUT ? " -Dsim.fanout=true" : "");
     }
 
     static Result run(long seed, long steps) {
@@ -159,7 +161,7 @@ final class SimulationRun {
         sb.append("SIMULATION FAILED — ").append(v.getMessage()).append('\n');
         sb.append("  seed ").append(seed).append(", failed at step ").append(cluster.steps()).append(" of ")
                 .append(steps).append(" (virtual time ").append(cluster.now()).append(")\n");
-        sb.append("  replay: ").append(replayCommand(seed, steps));
+        sb.append("  replay: ").append(replayCommand(seed, steps, cluster.tolerateReadyMutation()));
         if (bug != null) {
             sb.append(" (this run had the bug ").append(bug.getClass().getSimpleName())
                     .append(" injected on purpose; replay it through InjectedBugDetectionTest)");
