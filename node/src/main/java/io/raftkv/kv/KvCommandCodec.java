@@ -92,6 +92,9 @@ public final class KvCommandCodec {
                     + " (this build understands " + FORMAT_VERSION + ")", 0);
         }
         int op = in.u8("op");
+        if (op != OP_PUT && op != OP_DELETE && op != OP_CAS) {
+            throw new MalformedCommandException("unknown op " + op, 1);
+        }
         long clientId = in.u64("client id");
         int sequenceAt = in.position;
         long sequence = in.varint("sequence");
@@ -130,7 +133,7 @@ public final class KvCommandCodec {
                 command = new KvCommand.CompareAndSwap(clientId, sequence, timestamp, key, condition,
                         in.bytes("new value"));
             }
-            default -> throw new MalformedCommandException("unknown op " + op, 1);
+            default -> throw new AssertionError("op checked above: " + op);
         }
         if (in.position != data.length) {
             throw new MalformedCommandException((data.length - in.position) + " unexpected bytes after the command",
