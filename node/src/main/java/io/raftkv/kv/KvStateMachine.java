@@ -34,7 +34,14 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <h2>Memory</h2>
  * Per key: one skip-list node (plus on average a quarter of an index node), the key array, the value array
- * and one {@link StoredValue} (header, reference, three longs).
+ * and one {@link StoredValue} (header, reference, three longs). {@link #restore} drops the current state
+ * before reading the snapshot, so that a node never holds two full copies.
+ *
+ * <h2>Availability</h2>
+ * While a restore runs, and after one failed, the machine is unavailable: {@link #apply}, {@link #get},
+ * {@link #range} and {@link #capture} throw {@link IllegalStateException} saying why, until a restore
+ * succeeds. A failed restore means a corrupt snapshot on disk or in transfer: the node should stop (or fetch
+ * the snapshot again), never serve from a half-built state.
  */
 public final class KvStateMachine {
 
@@ -46,6 +53,8 @@ public final class KvStateMachine {
     private volatile long appliedIndex;
     private volatile long revision;
     private volatile long keyCount;
+    /** Null while usable; otherwise why reads and writes are refused. */
+    private volatile String unavailableReason;
     // Apply thread only.
     private SessionTable sessions;
 
@@ -73,6 +82,7 @@ public final class KvStateMachine {
             throw new IllegalStateException("entry " + entry.index() + " applied out of order: applied index is "
                     + appliedIndex);
         }
+        requireAvailable();
         lock.writeLock().lock();
         try {
             KvResult result = switch (entry.type()) {
@@ -152,6 +162,7 @@ public final class KvStateMachine {
 
     /** The key's current version, if present. Lock-free; any thread. */
     public Optional<KeyValue> get(Bytes key) {
+        requireAvailable();
         byte[] k = key.array();
         StoredValue stored = map.get(k);
         return stored == null ? Optional.empty() : Optional.of(stored.toKeyValue(k));
@@ -174,6 +185,7 @@ public final class KvStateMachine {
         byte[] p = prefix.array();
         lock.readLock().lock();
         try {
+            requireAvailable();
             NavigableMap<byte[], StoredValue> tail = startAfter != null && startAfter.compareTo(prefix) >= 0
                     ? map.tailMap(startAfter.array(), false)
                     : map.tailMap(p, true);
@@ -222,6 +234,7 @@ public final class KvStateMachine {
     public KvSnapshot capture() {
         lock.readLock().lock();
         try {
+            requireAvailable();
             int count = Math.toIntExact(keyCount);
             byte[][] keys = new byte[count][];
             StoredValue[] values = new StoredValue[count];
@@ -244,24 +257,47 @@ public final class KvStateMachine {
     }
 
     /**
-     * Replaces the whole state with a snapshot read from {@code in} to its end (apply thread only). The
-     * snapshot is read and validated completely before anything changes: on failure the current state is kept.
+     * Replaces the whole state with a snapshot read from {@code in} to its end (apply thread only). The current
+     * state is dropped first (see the class comment: memory, availability); the snapshot is validated
+     * completely before it is installed.
      *
      * @throws SnapshotFormatException if the snapshot is truncated, corrupt or of an unknown format (names the
-     *                                 offset)
+     *                                 offset); the machine then stays unavailable
      */
     public void restore(InputStream in) throws IOException {
-        SnapshotFormat.State state = SnapshotFormat.read(in);
-        SessionTable restoredSessions = SessionTable.restore(sessionTtlMillis, state.clockMillis(), state.sessions());
+        lock.writeLock().lock();
+        try {
+            unavailableReason = "a snapshot is being restored";
+            map = newMap();
+            keyCount = 0;
+            sessions = new SessionTable(sessionTtlMillis);
+        } finally {
+            lock.writeLock().unlock();
+        }
+        SnapshotFormat.State state;
+        try {
+            state = SnapshotFormat.read(in);
+        } catch (IOException | RuntimeException e) {
+            unavailableReason = "the last snapshot restore failed: " + e.getMessage();
+            throw e;
+        }
         lock.writeLock().lock();
         try {
             map = state.map();
             keyCount = state.keyCount();
             revision = state.revision();
             appliedIndex = state.appliedIndex();
-            sessions = restoredSessions;
+            sessions = SessionTable.restore(sessionTtlMillis, state.clockMillis(), state.sessions());
+            unavailableReason = null;
         } finally {
             lock.writeLock().unlock();
+        }
+    }
+
+    private void requireAvailable() {
+        String reason = unavailableReason;
+        if (reason != null) {
+            throw new IllegalStateException("KV state machine unavailable: " + reason);
         }
     }
 

@@ -147,15 +147,24 @@ class SnapshotTest {
     }
 
     @Test
-    void failedRestoreKeepsTheCurrentState() throws IOException {
-        Log log = new Log();
-        KvStateMachine sm = sample(log);
-        byte[] before = bytes(sm);
-        byte[] other = bytes(new KvStateMachine(TTL));
-        byte[] corrupt = Arrays.copyOf(other, other.length - 1);
+    void failedRestoreLeavesTheMachineUnavailableUntilAGoodRestore() throws IOException {
+        KvStateMachine sm = sample(new Log());
+        byte[] good = bytes(sm);
+        byte[] corrupt = Arrays.copyOf(good, good.length - 1);
         assertThatThrownBy(() -> sm.restore(new ByteArrayInputStream(corrupt)))
                 .isInstanceOf(SnapshotFormatException.class);
-        assertThat(bytes(sm)).isEqualTo(before);
+        assertThatThrownBy(() -> sm.get(b("a"))).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("the last snapshot restore failed").hasMessageContaining("offset");
+        assertThatThrownBy(() -> sm.range(Bytes.EMPTY, null, 10)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(sm::capture).isInstanceOf(IllegalStateException.class);
+        Log log = new Log();
+        for (int i = 0; i < 9; i++) {
+            log.noop();
+        }
+        assertThatThrownBy(() -> sm.apply(log.noop())).isInstanceOf(IllegalStateException.class);
+
+        sm.restore(new ByteArrayInputStream(good));
+        assertThat(bytes(sm)).isEqualTo(good);
         assertThat(sm.get(b("a"))).isPresent();
     }
 
