@@ -9,6 +9,9 @@ import java.util.Objects;
  * per-client {@code sequence} starting at 1 and growing by at least one per new command (a retry reuses the
  * sequence of the command it retries), and {@code timestampMillis}, the proposing leader's wall clock, used
  * only to expire idle sessions deterministically (every replica sees the same timestamps in the log).
+ * A session begins with the client's command of sequence 1; a higher sequence from a client without a session
+ * (never started, or expired) is refused with {@link KvResult.Code#SESSION_EXPIRED}, because the store can no
+ * longer tell whether it was already applied. Such a client continues under a new client id from sequence 1.
  *
  * <p>The constructors check structure only (no nulls, sequence &ge; 1, timestamp &ge; 0); sizes are checked by
  * {@link KvLimits#check(KvCommand)}, so that an oversize command that reached the log is still applied — as a
