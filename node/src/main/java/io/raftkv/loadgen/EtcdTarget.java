@@ -13,6 +13,7 @@ import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.grpc.StatusRuntimeException;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -45,7 +46,9 @@ final class EtcdTarget implements BenchTarget {
         List<Client> clients = new ArrayList<>(connections);
         for (int i = 0; i < connections; i++) {
             BenchTargets.HostAndPort e = endpoints.get(i % endpoints.size());
-            clients.add(Client.builder().endpoints("http://" + e.host() + ":" + e.port()).build());
+            // Fail fast when etcd is unreachable (counted as UNAVAILABLE) rather than queueing until it appears.
+            clients.add(Client.builder().endpoints("http://" + e.host() + ":" + e.port())
+                    .waitForReady(false).connectTimeout(Duration.ofSeconds(5)).build());
         }
         String description = "etcd://" + endpoints.stream().map(Object::toString).collect(Collectors.joining(","));
         return new EtcdTarget(description, clients);
