@@ -126,7 +126,15 @@ public final class LoadGenerator {
             }
             progress.progress(sample);
         }
-        progress.phaseDone(sample);
+        // The last line sums up the whole phase rather than its final, partial second.
+        Histogram phase = new Histogram(PhaseRecorder.SIGNIFICANT_DIGITS);
+        phase.setAutoResize(true);
+        for (OpKind kind : OpKind.values()) {
+            phase.add(recorder.total(kind));
+        }
+        double seconds = Math.max(1e-9, (end - start) / 1e9);
+        progress.phaseDone(new ProgressSample(name, seconds, sample.plannedSeconds(), operations, count,
+                operations / seconds, phase.getValueAtPercentile(99) / 1e6, recorder.errorCount()));
         return new Phase(recorder, (end - start) / 1e9);
     }
 

@@ -14,6 +14,6 @@ public interface ProgressListener {
 
     void progress(ProgressSample sample);
 
-    /** The phase is over; {@code last} covers its final interval. */
-    void phaseDone(ProgressSample last);
+    /** The phase is over; {@code summary} covers the whole phase (its rate and p99 are the phase's). */
+    void phaseDone(ProgressSample summary);
 }
