@@ -33,7 +33,7 @@ final class ComparisonChart {
         List<String> labels = cells.keySet().stream()
                 .map(id -> StandardWorkload.byId(id).map(StandardWorkload::label).orElse(id)).toList();
 
-        CategoryChart tput = chart(fmt("Throughput (ops/s), %s, %s cores", machine.path("date").asText(""),
+        CategoryChart tput = chart(fmt("Throughput (ops/s), %.10s, %s cores", machine.path("date").asText(""),
                 machine.path("cores").asText("?")), "ops/s");
         tput.getStyler().setXAxisLabelRotation(20);
         for (String system : systems) {
