@@ -245,6 +245,17 @@ stop_rss_sampler() {
     SAMPLER_PID=""
 }
 
+# CPU seconds (user + system) the given processes have used so far.
+cpu_seconds() {
+    local ticks=0 pid t
+    for pid in "$@"; do
+        # Fields after "pid (comm) ": state is 1, utime 12, stime 13 (proc(5) fields 14 and 15).
+        t=$(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{print $12 + $13}') || t=0
+        ticks=$((ticks + ${t:-0}))
+    done
+    awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.2f", t / hz}'
+}
+
 write_machine_json() {
     local cpu mem load etcd_version java_version
     cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo | tr -d '"')
@@ -279,7 +290,7 @@ main() {
     [[ " $SYSTEMS " == *" etcd "* ]] && ensure_etcd
     ensure_jars
     mkdir -p "$ROOT/bench/target" "$OUT/raw"
-    rm -f "$OUT"/raw/*.json "$OUT/raw/rss.tsv" "$OUT/raw/leaders.tsv"
+    rm -f "$OUT"/raw/*.json "$OUT"/raw/*.txt "$OUT"/raw/*.tsv
     WORK="$(mktemp -d "$ROOT/bench/target/compare.XXXXXX")"
     write_machine_json
     log "results in $OUT; data and logs in $WORK"
@@ -324,6 +335,11 @@ main() {
                     fi
                 fi
                 log "round $round/$ROUNDS ${ids[w]} on $system"
+                local members=()
+                if [[ "$system" == etcd ]]; then members=("${ETCD_PIDS[@]:1}"); else members=("${RAFTKV_PIDS[@]:1}"); fi
+                local cpu_before wall_before
+                cpu_before=$(cpu_seconds "${members[@]}")
+                wall_before=$(date +%s.%N)
                 # shellcheck disable=SC2086
                 bench ${args[w]} --target "$target" --duration "$DURATION" --warmup "$WARMUP" \
                     --key-space "$KEY_SPACE" "${extra[@]}" "${progress[@]}" \
@@ -331,6 +347,11 @@ main() {
                     >"$OUT/raw/${system}_${ids[w]}_r${round}.txt" \
                     || die "bench ${ids[w]} on $system failed (see $OUT/raw/${system}_${ids[w]}_r${round}.txt)"
                 stop_rss_sampler
+                # The servers' CPU seconds and the wall seconds of the whole invocation (JVM start, prefill and
+                # warm-up included): their ratio is how many cores the servers kept busy.
+                echo "$system $round ${ids[w]} $(awk -v a="$cpu_before" -v b="$(cpu_seconds "${members[@]}")" \
+                    -v w0="$wall_before" -v w1="$(date +%s.%N)" 'BEGIN {printf "%.2f %.2f", b - a, w1 - w0}')" \
+                    >>"$OUT/raw/cpu.tsv"
                 awk 'NR == 2' "$OUT/raw/${system}_${ids[w]}_r${round}.txt" >&2
             done
         done

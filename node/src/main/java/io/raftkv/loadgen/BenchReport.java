@@ -7,7 +7,8 @@ import java.util.Map;
  *
  * @param target       the target as the generator reached it
  * @param options      the run's settings ({@link BenchOptions#describe()})
- * @param environment  the machine the generator ran on (cores, OS, JVM)
+ * @param environment  the machine the generator ran on (cores, OS, JVM) and the CPU time the generator itself
+ *                     used during the measured phase ({@code generatorCpuSeconds}, -1 if unknown)
  * @param startedAt    when the measured phase began (ISO-8601, UTC)
  * @param seconds      the measured phase's length: from its start until its last client stopped
  * @param operations   operations answered successfully in the measured phase (a CAS conflict is an answer)

@@ -2,6 +2,7 @@ package io.raftkv.loadgen;
 
 import org.HdrHistogram.Histogram;
 
+import java.lang.management.ManagementFactory;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -74,9 +75,12 @@ public final class LoadGenerator {
             runPhase("warm-up", plan, 0, options.warmup().toNanos(), true, casVersions);
         }
         Instant startedAt = Instant.now();
+        long cpuBefore = processCpuNanos();
         Phase measured = runPhase("measure", plan, options.totalOps(),
                 options.countBound() ? 0 : options.duration().toNanos(), true, casVersions);
-        return report(measured.recorder(), startedAt, measured.seconds());
+        long cpuAfter = processCpuNanos();
+        return report(measured.recorder(), startedAt, measured.seconds(),
+                cpuBefore < 0 || cpuAfter < 0 ? -1 : (cpuAfter - cpuBefore) / 1e9);
     }
 
     /** What a phase recorded, and how long it took from its start until its last client stopped. */
@@ -167,7 +171,18 @@ public final class LoadGenerator {
         }
     }
 
-    private BenchReport report(PhaseRecorder r, Instant startedAt, double seconds) {
+    /**
+     * CPU time this process has used, or -1 where the JVM cannot tell. The generator shares the machine with
+     * the servers it measures, so the report says how much CPU it took itself.
+     */
+    private static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
+    }
+
+    private BenchReport report(PhaseRecorder r, Instant startedAt, double seconds, double generatorCpuSeconds) {
         Map<String, LatencySummary> latency = new LinkedHashMap<>();
         Map<String, String> histograms = new LinkedHashMap<>();
         Histogram all = new Histogram(PhaseRecorder.SIGNIFICANT_DIGITS);
@@ -191,6 +206,7 @@ public final class LoadGenerator {
         environment.put("cores", Runtime.getRuntime().availableProcessors());
         environment.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
         environment.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"));
+        environment.put("generatorCpuSeconds", generatorCpuSeconds);
         return new BenchReport(target.description(), options.describe(), environment, startedAt.toString(), seconds,
                 operations, seconds > 0 ? operations / seconds : 0, latency, r.errorsByKind(), r.casConflicts(),
                 histograms);

@@ -43,7 +43,7 @@ public final class CompareReport {
 
     /** One system on one workload, over all rounds. */
     record Cell(String system, String workload, List<Double> throughputs, double medianThroughput,
-                LatencySummary latency, long errors) {
+                LatencySummary latency, long errors, double generatorCores) {
     }
 
     public static void main(String[] args) throws IOException {
@@ -59,9 +59,10 @@ public final class CompareReport {
         Map<String, Double> leaderRssMiB = leaderPeakRss(dir.resolve("raw"));
         JsonNode fsync = readJson(dir.resolve("fsync.json"));
         JsonNode machine = readJson(dir.resolve("machine.json"));
-        String table = ComparisonTable.markdown(cells, leaderRssMiB, fsync, machine);
+        Map<String, Double> serverCores = serverCores(dir.resolve("raw"));
+        String table = ComparisonTable.markdown(cells, leaderRssMiB, serverCores, fsync, machine);
         Files.writeString(dir.resolve("comparison.md"), table);
-        writeSummary(dir.resolve("summary.json"), cells, leaderRssMiB, fsync, machine);
+        writeSummary(dir.resolve("summary.json"), cells, leaderRssMiB, serverCores, fsync, machine);
         ComparisonChart.write(dir.resolve("comparison.png"), cells, machine);
         System.out.print(table);
         System.out.println("wrote " + dir.resolve("comparison.md") + ", summary.json and comparison.png");
@@ -106,16 +107,24 @@ public final class CompareReport {
         merged.setAutoResize(true);
         List<Double> throughputs = new ArrayList<>();
         long errors = 0;
+        double generatorCpu = 0;
+        double measuredSeconds = 0;
         for (BenchReport r : rounds) {
             throughputs.add(r.throughput());
             errors += r.errorCount();
+            Object cpu = r.environment().get("generatorCpuSeconds");
+            if (cpu instanceof Number n && n.doubleValue() >= 0) {
+                generatorCpu += n.doubleValue();
+                measuredSeconds += r.seconds();
+            }
             String key = r.histograms().containsKey("all") ? "all" : r.histograms().keySet().stream().findFirst()
                     .orElse(null);
             if (key != null) {
                 merged.add(Histograms.decode(r.histograms().get(key)));
             }
         }
-        return new Cell(system, workload, throughputs, median(throughputs), LatencySummary.of(merged), errors);
+        return new Cell(system, workload, throughputs, median(throughputs), LatencySummary.of(merged), errors,
+                measuredSeconds > 0 ? generatorCpu / measuredSeconds : -1);
     }
 
     static double median(List<Double> values) {
@@ -170,12 +179,36 @@ public final class CompareReport {
         return Optional.of(metric.applyAsDouble(raftkv) / metric.applyAsDouble(etcd));
     }
 
+    /**
+     * "system workload" → cores the system's members kept busy on average during its runs of the workload (CPU
+     * seconds over wall seconds, summed over rounds), from {@code cpu.tsv} rows
+     * {@code system round workload cpuSeconds wallSeconds}.
+     */
+    static Map<String, Double> serverCores(Path raw) throws IOException {
+        Map<String, double[]> sums = new TreeMap<>();
+        Path file = raw.resolve("cpu.tsv");
+        if (Files.exists(file)) {
+            for (String line : Files.readAllLines(file)) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length == 5) {
+                    double[] s = sums.computeIfAbsent(f[0] + " " + f[2], k -> new double[2]);
+                    s[0] += Double.parseDouble(f[3]);
+                    s[1] += Double.parseDouble(f[4]);
+                }
+            }
+        }
+        Map<String, Double> out = new TreeMap<>();
+        sums.forEach((k, s) -> out.put(k, s[1] > 0 ? s[0] / s[1] : 0));
+        return out;
+    }
+
     private static JsonNode readJson(Path file) throws IOException {
         return Files.exists(file) ? MAPPER.readTree(file.toFile()) : MAPPER.createObjectNode();
     }
 
     private static void writeSummary(Path file, Map<String, Map<String, Cell>> cells, Map<String, Double> rss,
-                                     JsonNode fsync, JsonNode machine) throws IOException {
+                                     Map<String, Double> serverCores, JsonNode fsync, JsonNode machine)
+            throws IOException {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("machine", machine);
         root.put("fsync", fsync.path("fdatasync"));
@@ -194,6 +227,8 @@ public final class CompareReport {
                 s.put("throughputRounds", c.throughputs());
                 s.put("latencyMs", c.latency());
                 s.put("errors", c.errors());
+                s.put("serverCoresBusy", serverCores.getOrDefault(system + " " + workload, -1.0));
+                s.put("generatorCoresBusy", c.generatorCores());
                 r.put(system, s);
             });
             ratio(row, Cell::medianThroughput).ifPresent(v -> r.put("throughputRatio", v));

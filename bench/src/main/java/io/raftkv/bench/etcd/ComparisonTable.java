@@ -18,8 +18,8 @@ final class ComparisonTable {
     private ComparisonTable() {
     }
 
-    static String markdown(Map<String, Map<String, Cell>> cells, Map<String, Double> leaderRssMiB, JsonNode fsync,
-                           JsonNode machine) {
+    static String markdown(Map<String, Map<String, Cell>> cells, Map<String, Double> leaderRssMiB,
+                           Map<String, Double> serverCores, JsonNode fsync, JsonNode machine) {
         StringBuilder sb = new StringBuilder();
         sb.append(fmt("RaftKV vs etcd, %s, on %s (%s cores, %s); fdatasync of 2300-byte appends: p50 %s ms, "
                         + "p99 %s ms; load average at start %s. Throughput: median of %s rounds; latency: "
@@ -67,6 +67,20 @@ final class ComparisonTable {
             sb.append(fmt("%nLeader's peak resident memory during (b): etcd %s MiB, RaftKV %s MiB, ratio %s "
                             + "(goal ≤ 1.0×: %s).%n", rssText(etcdRss), rssText(raftkvRss), ratioText(r),
                     r.map(v -> v <= 1.0 ? "met" : "missed").orElse("n/a")));
+        }
+        if (!serverCores.isEmpty()) {
+            sb.append(fmt("%nCores kept busy (of %s), servers (all members) / load generator:", machine.path("cores")
+                    .asText("?")));
+            cells.forEach((id, row) -> {
+                String label = StandardWorkload.byId(id).map(StandardWorkload::label).orElse(id);
+                List<String> parts = new ArrayList<>();
+                row.forEach((system, c) -> parts.add(fmt("%s %.2f / %s", system,
+                        serverCores.getOrDefault(system + " " + id, Double.NaN),
+                        c.generatorCores() < 0 ? "?" : fmt("%.2f", c.generatorCores()))));
+                sb.append(fmt(" %s: %s;", label, String.join(", ", parts)));
+            });
+            sb.setLength(sb.length() - 1);
+            sb.append(".\n");
         }
         long errors = cells.values().stream().flatMap(m -> m.values().stream()).mapToLong(Cell::errors).sum();
         if (errors > 0) {
