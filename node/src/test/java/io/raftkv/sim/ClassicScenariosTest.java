@@ -31,12 +31,8 @@ class ClassicScenariosTest {
         return cluster(seed, voters, SimSettings.defaults());
     }
 
-    /**
-     * The stories tolerate a Ready that the core changes after handing it out: that is a separate core bug,
-     * reported by the sweep and reproduced by {@link KnownCoreBugsTest}; here it would mask what each story checks.
-     */
     private static Cluster cluster(long seed, int voters, SimSettings settings) {
-        return new Cluster(seed, voters, settings).tolerateReadyMutation(true).start();
+        return new Cluster(seed, voters, settings).start();
     }
 
     @Test

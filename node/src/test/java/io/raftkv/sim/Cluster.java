@@ -41,7 +41,6 @@ final class Cluster {
     private long fingerprint;
     private java.util.function.Consumer<EventQueue.Event> stepListener;
     private long commandCounter;
-    private boolean tolerateReadyMutation = Boolean.getBoolean("sim.tolerateReadyMutation");
 
     Cluster(long seed, int voters, SimSettings settings) {
         this.seed = seed;
@@ -486,20 +485,6 @@ final class Cluster {
 
     String describe() {
         return nodes.values().stream().map(SimNode::toString).collect(Collectors.joining(", "));
-    }
-
-    /**
-     * Whether a Ready that the core changes after handing it out is tolerated (the simulator works from the copy
-     * it took) instead of failing the run. Off by default; {@code -Dsim.tolerateReadyMutation=true} turns it on,
-     * to look for other bugs while that one is open.
-     */
-    boolean tolerateReadyMutation() {
-        return tolerateReadyMutation;
-    }
-
-    Cluster tolerateReadyMutation(boolean tolerate) {
-        this.tolerateReadyMutation = tolerate;
-        return this;
     }
 
     Invariants invariants() {

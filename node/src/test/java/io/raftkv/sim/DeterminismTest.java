@@ -14,8 +14,8 @@ class DeterminismTest {
     @Test
     void aSeedDeterminesTheWholeRun() {
         for (long seed : new long[] {1, 42, -7_000_000_000L}) {
-            SimulationRun.Result first = SimulationRun.run(seed, 3000, null, true);
-            SimulationRun.Result second = SimulationRun.run(seed, 3000, null, true);
+            SimulationRun.Result first = SimulationRun.run(seed, 3000);
+            SimulationRun.Result second = SimulationRun.run(seed, 3000);
             assertThat(second.stats().fingerprint()).as("event fingerprint of seed %d", seed)
                     .isEqualTo(first.stats().fingerprint());
             assertThat(second).as("result of seed %d", seed).isEqualTo(first);
@@ -24,8 +24,8 @@ class DeterminismTest {
 
     @Test
     void differentSeedsGiveDifferentRuns() {
-        SimulationRun.Result a = SimulationRun.run(1, 2000, null, true);
-        SimulationRun.Result b = SimulationRun.run(2, 2000, null, true);
+        SimulationRun.Result a = SimulationRun.run(1, 2000);
+        SimulationRun.Result b = SimulationRun.run(2, 2000);
         assertThat(a.stats().fingerprint()).isNotEqualTo(b.stats().fingerprint());
     }
 }

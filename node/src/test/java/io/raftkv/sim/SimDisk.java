@@ -169,13 +169,8 @@ final class SimDisk implements RaftStorage {
         partialMeta = null;
         partialBytes = null;
         keepSnapshot(new StoredSnapshot(meta, bytes));
-        Entry atIndex = entryAt(meta.index());
-        if (atIndex != null && atIndex.term() == meta.term()) {
-            compactNow(meta.index());
-        } else {
-            log.clear();
-            logStart = meta.index() + 1;
-        }
+        log.clear(); // the snapshot replaces the whole log (§7); later entries come through append
+        logStart = meta.index() + 1;
     }
 
     @Override

@@ -235,8 +235,8 @@ final class SimNode {
     }
 
     /**
-     * A Ready as the core handed it out, and a copy of its lists taken at that moment. The simulator works from
-     * the copy; {@link #checkUnchanged} reports a core that changes a Ready after handing it out.
+     * A Ready as the core handed it out, and a copy of its lists taken at that moment: {@link #checkUnchanged}
+     * reports a core that changes a Ready after handing it out (it once reused its internal lists).
      */
     private record Pending(Ready original, Ready frozen) {
     }
@@ -248,9 +248,6 @@ final class SimNode {
     }
 
     private void checkUnchanged(Pending p) {
-        if (cluster.tolerateReadyMutation()) {
-            return;
-        }
         Ready o = p.original();
         Ready f = p.frozen();
         String changed = o.snapshotChunks().size() != f.snapshotChunks().size() ? "snapshotChunks"
@@ -270,18 +267,9 @@ final class SimNode {
     private void accept(Ready original) {
         Ready r = freeze(original);
         if (r.snapshot() != null) {
+            // The snapshot replaces the whole log (§7); its last entry must be one some log held.
             SnapshotMeta s = r.snapshot();
-            long chain = cluster.invariants().logs.chainOf(id, s.index(), s.term());
-            if (log.covers(s.index()) && log.termAt(s.index()) == s.term()) {
-                if (log.chainAt(s.index()) != chain) {
-                    throw new InvariantViolation(Property.LOG_MATCHING, "node " + id + " log differs from snapshot "
-                            + s.index() + "@" + s.term());
-                }
-                // The log holds the snapshot's last entry: the suffix after it survives (RaftStorage#installSnapshot).
-                // The mirror keeps it as is; entries at or below the snapshot are no longer asked about.
-            } else {
-                log.reset(s.index(), s.term(), chain);
-            }
+            log.reset(s.index(), s.term(), cluster.invariants().logs.chainOf(id, s.index(), s.term()));
         }
         log.append(r.entries(), id, this::entryInLog);
         sendAll(r.messages());
@@ -539,6 +527,7 @@ final class SimNode {
         }
         return "n" + id + "(" + raft.role() + " t" + raft.term() + " commit " + raft.commitIndex() + " applied "
                 + sm.appliedIndex() + " last " + log.lastIndex() + " durable " + raft.status().persistedIndex()
+                + " voters " + new java.util.TreeSet<>(raft.membership().voters())
                 + (unfinished.isEmpty() ? "" : " readys-waiting-for-disk " + unfinished.size() + " disk-free-at "
                 + diskBusyUntil + " head " + describe(unfinished.peek().frozen())) + ")";
     }

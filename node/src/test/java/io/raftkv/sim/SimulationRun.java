@@ -52,22 +52,18 @@ final class SimulationRun {
     }
 
     /** The command that replays one seed. */
-    static String replayCommand(long seed, long steps, boolean tolerateReadyMutation) {
+    static String replayCommand(long seed, long steps) {
         return "./mvnw -B -pl node test -Dtest=SimulationSweepTest -Dsim.seed=" + seed
                 + (steps == SimulationSweepTest.DEFAULT_STEPS ? "" : " -Dsim.steps=" + steps)
-                + (tolerateReadyMutation ? " -Dsim.tolerateReadyMutation=true" : "")
                 + (QUORUM_FANOUT ? " -Dsim.fanout=true" : "");
     }
 
     static Result run(long seed, long steps) {
-        return run(seed, steps, null, false);
+        return run(seed, steps, null);
     }
 
-    /**
-     * Runs one seed. {@code bug}, if not null, tampers with the network to inject a known bug on purpose;
-     * {@code tolerateReadyMutation} see {@link Cluster#tolerateReadyMutation()} (the system property also turns it on).
-     */
-    static Result run(long seed, long steps, SimNetwork.Tamperer bug, boolean tolerateReadyMutation) {
+    /** Runs one seed; {@code bug}, if not null, tampers with the network to inject a known bug on purpose. */
+    static Result run(long seed, long steps, SimNetwork.Tamperer bug) {
         SplittableRandom choose = new SplittableRandom(seed);
         int voters = pickVoters(choose);
         SimSettings settings = pickSettings(choose);
@@ -76,9 +72,6 @@ final class SimulationRun {
         Cluster cluster = new Cluster(choose.nextLong(), voters, settings);
         if (bug != null) {
             cluster.network().tamperer(bug);
-        }
-        if (tolerateReadyMutation) {
-            cluster.tolerateReadyMutation(true);
         }
         Workload workload = new Workload(cluster, membership, transfers);
         Nemesis nemesis = new Nemesis(cluster, 1, 2 * settings.raft().electionTicks());
@@ -161,7 +154,7 @@ final class SimulationRun {
         sb.append("SIMULATION FAILED — ").append(v.getMessage()).append('\n');
         sb.append("  seed ").append(seed).append(", failed at step ").append(cluster.steps()).append(" of ")
                 .append(steps).append(" (virtual time ").append(cluster.now()).append(")\n");
-        sb.append("  replay: ").append(replayCommand(seed, steps, cluster.tolerateReadyMutation()));
+        sb.append("  replay: ").append(replayCommand(seed, steps));
         if (bug != null) {
             sb.append(" (this run had the bug ").append(bug.getClass().getSimpleName())
                     .append(" injected on purpose; replay it through InjectedBugDetectionTest)");

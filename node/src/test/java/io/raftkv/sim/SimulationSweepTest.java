@@ -40,7 +40,7 @@ class SimulationSweepTest {
         int seeds = Integer.getInteger("sim.seeds", 2000);
         long base = Long.getLong("sim.baseSeed", DEFAULT_BASE_SEED);
         int threads = Integer.getInteger("sim.threads", 2);
-        List<SimulationRun.Result> results = sweep(base, seeds, steps, threads, null, false);
+        List<SimulationRun.Result> results = sweep(base, seeds, steps, threads, null);
 
         for (SimulationRun.Result r : results) {
             System.out.println("seed " + r.seed() + (r.ok() ? " ok" : " FAILED " + r.violated()) + " steps "
@@ -82,7 +82,7 @@ class SimulationSweepTest {
      * {@code bug}, if not null, makes a fresh bug-injecting tamperer for each run.
      */
     static List<SimulationRun.Result> sweep(long base, int count, long steps, int threads,
-                                             Supplier<SimNetwork.Tamperer> bug, boolean tolerateReadyMutation)
+                                             Supplier<SimNetwork.Tamperer> bug)
             throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
@@ -90,7 +90,7 @@ class SimulationSweepTest {
             for (int i = 0; i < count; i++) {
                 long seed = HashChain.mix(base + i);
                 futures.add(pool.submit(
-                        () -> SimulationRun.run(seed, steps, bug == null ? null : bug.get(), tolerateReadyMutation)));
+                        () -> SimulationRun.run(seed, steps, bug == null ? null : bug.get())));
             }
             List<SimulationRun.Result> results = new ArrayList<>();
             for (Future<SimulationRun.Result> f : futures) {

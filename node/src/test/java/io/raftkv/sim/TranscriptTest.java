@@ -27,7 +27,7 @@ class TranscriptTest {
 
     @Test
     void electionWritesPartitionAndHeal() throws IOException {
-        Cluster c = new Cluster(11, 3, SimSettings.defaults()).tolerateReadyMutation(true).start();
+        Cluster c = new Cluster(11, 3, SimSettings.defaults()).start();
         Transcript t = new Transcript(c);
         c.play(() -> {
             t.say("run until a leader is elected");
