@@ -17,7 +17,7 @@ class InjectedBugDetectionTest {
 
     @Test
     void countingVotesFromAStaleTermIsCaughtAsAnElectionSafetyViolation() throws Exception {
-        List<SimulationRun.Result> results = SimulationSweepTest.sweep(0xB0_6_5EEDL, 200, 3000, 2,
+        List<SimulationRun.Result> results = SimulationSweepTest.sweep(0xB0_6_5EEDL, 600, 3000, 2,
                 StaleVoteCounting::new);
 
         Optional<SimulationRun.Result> caught = results.stream()
