@@ -189,18 +189,21 @@ final class SimNode {
     }
 
     ProposeResult propose(byte[] command) {
+        requireRunning();
         ProposeResult r = core(() -> raft.propose(command), "propose");
         afterInput();
         return r;
     }
 
     ProposeResult proposeMembership(MembershipChange change) {
+        requireRunning();
         ProposeResult r = core(() -> raft.proposeMembership(change), "proposeMembership " + change);
         afterInput();
         return r;
     }
 
     void readIndex(long requestId) {
+        requireRunning();
         core(() -> {
             raft.readIndex(requestId);
             return null;
@@ -209,9 +212,17 @@ final class SimNode {
     }
 
     TransferResult transferLeadership(long target) {
+        requireRunning();
         TransferResult r = core(() -> raft.transferLeadership(target), "transferLeadership " + target);
         afterInput();
         return r;
+    }
+
+    /** Client requests go only to a running process (a scenario that asks a dead node is itself wrong). */
+    private void requireRunning() {
+        if (state != State.UP) {
+            throw new IllegalStateException("node " + id + " is " + state + " and cannot take requests");
+        }
     }
 
     private void afterInput() {
