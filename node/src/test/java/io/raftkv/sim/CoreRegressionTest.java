@@ -7,8 +7,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Minimal, deterministic reproductions of bugs the simulator found in the Raft core (see README.md, "Findings"),
- * kept as regression tests. Each test states the behaviour Raft requires; each failed before the fix.
+ * Minimal, deterministic reproductions of bugs the simulator found in the first version of the Raft core (see
+ * README.md, "Findings"), fixed since and kept as regression tests. Each test states the behaviour Raft requires;
+ * each failed against that version.
  */
 class CoreRegressionTest {
 
