@@ -1251,11 +1251,13 @@ public final class RaftNode {
                     && s.offset() >= 0 && s.data() != null && s.data().length <= cfg.maxIncomingEntryBytes()
                     && s.offset() + s.data().length <= s.meta().sizeBytes() && s.meta().membership() != null;
         } else if (m instanceof VoteRequest r) {
-            // Thesis §4.1: vote even for a candidate outside our (possibly stale) configuration; only removed
-            // IDs are refused. PreVote and the leader lease keep strangers from disrupting.
-            return !retired && r.lastLogIndex() >= 0 && r.lastLogTerm() >= 0 && r.lastLogTerm() <= r.term();
-        } else if (m instanceof VoteResponse r) {
-            return !retired;
+            // Thesis §4.1: process votes without consulting the configuration — even from a removed node: a
+            // leader that removed itself must be able to win again to commit its removal (see promotable()).
+            // Votes are counted only within the candidate's configuration, and PreVote and the leader lease
+            // keep removed or unknown nodes from disrupting a healthy cluster.
+            return r.lastLogIndex() >= 0 && r.lastLogTerm() >= 0 && r.lastLogTerm() <= r.term();
+        } else if (m instanceof VoteResponse) {
+            return true;
         } else if (m instanceof AppendResponse r) {
             return member && r.index() >= 0 && r.hintIndex() >= 0 && r.hintTerm() >= 0;
         } else if (m instanceof SnapshotResponse r) {
