@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Creates log segment files. With preallocation a background thread keeps one spare file ready, filled with
@@ -115,10 +116,18 @@ final class SegmentAllocator implements Closeable {
         return file;
     }
 
+    /** Stops preparing spares and waits for the background thread, so that it never outlives the log. */
     @Override
     public void close() {
         if (background != null) {
             background.shutdownNow();
+            try {
+                if (!background.awaitTermination(30, TimeUnit.SECONDS)) {
+                    log.warn("spare segment preparation in {} did not stop within 30 s", dir);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

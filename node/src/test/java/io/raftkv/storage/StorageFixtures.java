@@ -59,8 +59,8 @@ final class StorageFixtures {
     }
 
     static byte[] snapshotBytes(long index, int length) {
-        return ("snapshot@" + index + ":").repeat(Math.max(1, length / 12 + 1)).substring(0, length)
-                .getBytes(StandardCharsets.US_ASCII);
+        String unit = "snapshot@" + index + ":";
+        return unit.repeat(length / unit.length() + 1).substring(0, length).getBytes(StandardCharsets.US_ASCII);
     }
 
     static SnapshotMeta meta(long index, long term) {
