@@ -14,6 +14,10 @@ final class ChildJvm {
 
     /** Starts {@code main}; its stderr goes to {@code stderrFile} (read it when something fails). */
     static Process start(Class<?> main, Path stderrFile, String... args) throws IOException {
+        return builder(main, stderrFile, args).start();
+    }
+
+    static ProcessBuilder builder(Class<?> main, Path stderrFile, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
@@ -23,7 +27,7 @@ final class ChildJvm {
         command.add(System.getProperty("java.class.path"));
         command.add(main.getName());
         command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectError(stderrFile.toFile()).start();
+        return new ProcessBuilder(command).redirectError(stderrFile.toFile());
     }
 
     static String tail(Path file) {
