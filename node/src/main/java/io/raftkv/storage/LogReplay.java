@@ -19,7 +19,7 @@ import java.util.zip.CRC32C;
 
 /**
  * Reads the log back at start-up, applying its records in order exactly as they were applied when written
- * (appends replace the suffix they overlap, snapshots rebase the log, the last hard state wins).
+ * (appends replace the suffix they overlap, an installed snapshot empties the log, the last hard state wins).
  *
  * <p>What it accepts and what it refuses: a partial or checksum-failing record at the end of the <em>last</em>
  * segment, followed by nothing intact, is a torn write of data never acknowledged (acknowledgement waits for
@@ -153,12 +153,12 @@ final class LogReplay {
             case HARD_STATE -> hardState = WalRecords.hardState(buf, payload, payloadLength);
             case SNAPSHOT -> {
                 long[] snapshot = WalRecords.snapshot(buf, payload, payloadLength);
-                long previousAnchor = terms.anchorIndex();
-                if (terms.rebase(snapshot[0], snapshot[1])) {
-                    entries.subList(0, (int) (snapshot[0] - previousAnchor)).clear();
-                } else {
-                    entries.clear();
+                if (snapshot[0] < terms.anchorIndex()) {
+                    throw new IllegalArgumentException("snapshot record at index " + snapshot[0]
+                            + " is older than the log's base at " + terms.anchorIndex());
                 }
+                terms.reset(snapshot[0], snapshot[1]);
+                entries.clear();
                 newestSnapshotRecord = Math.max(newestSnapshotRecord, snapshot[0]);
                 segment.referenced(snapshot[0]);
             }

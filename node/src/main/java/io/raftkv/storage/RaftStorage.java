@@ -36,7 +36,8 @@ import java.util.List;
  * {@link #recover()} returns the newest snapshot (or index 0 with an empty membership if there is none), the
  * last saved hard state (commit raised to the snapshot index if below it), and the entries after the snapshot,
  * contiguous. If the log does not hold the snapshot's own entry (index and term), no entries are returned:
- * a snapshot received from a leader replaces a log that disagrees with it (§7). A new data directory recovers
+ * the log disagrees with the snapshot, which replaces it (§7; this is also what a crash between an
+ * {@code installSnapshot} and the next {@code sync()} leaves). A new data directory recovers
  * as {@link RecoveredState#joining()}; a node that bootstraps a new cluster must save
  * {@link SnapshotMeta#bootstrap} (with empty state) before it starts, so that a restart remembers its initial
  * membership. Damage that is not a torn write at the end of the log makes {@code recover()} throw
@@ -71,8 +72,8 @@ public interface RaftStorage extends Closeable {
 
     /**
      * The snapshot whose chunks were written is complete: make it the current snapshot (durable when this
-     * returns) and drop every log entry it covers (all of them if the log does not contain the snapshot's last
-     * entry). The change to the log becomes durable at the next {@link #sync()}.
+     * returns) and discard the whole log — the snapshot replaces it (§7); entries after it arrive afterwards
+     * through {@link #append}. The log's discarding becomes durable at the next {@link #sync()}.
      */
     void installSnapshot(SnapshotMeta meta) throws IOException;
 

@@ -7,8 +7,8 @@ enum RecordType {
     /** Term, vote and commit index; the last one in the log wins. */
     HARD_STATE(2),
     /**
-     * A snapshot (index, term) became the base of the log: entries up to its index are gone, and later entries
-     * survive only if the log held the snapshot's own entry (§7, thesis §5.1 "InstallSnapshot").
+     * A snapshot (index, term) received from the leader replaced the log: the log is now empty and continues
+     * after that entry (§7).
      */
     SNAPSHOT(3);
 

@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
- * The write-ahead log: an append-only sequence of segment files holding entries, hard states and snapshot
- * records. Nothing is ever rewritten in place: a conflicting suffix is replaced by appending the new entries
+ * The write-ahead log: an append-only sequence of segment files holding entries, hard states and records of
+ * installed snapshots. Nothing is ever rewritten in place: a conflicting suffix is replaced by appending the new entries
  * (replay applies them over the old ones, as etcd's WAL does), so a crash can only lose a suffix of what was
  * written since the last sync, never damage what came before.
  *
@@ -107,12 +107,10 @@ final class SegmentedLog implements Closeable {
     }
 
     /**
-     * Records that the snapshot (index, term) is now the base of the log (the snapshot file must already be
-     * durable): entries up to it are gone, later ones kept only if the log holds the snapshot's entry.
-     *
-     * @return whether entries after the snapshot were kept
+     * Records that the snapshot (index, term) replaced the log (the snapshot file must already be durable): the
+     * log is now empty and continues after that entry.
      */
-    synchronized boolean recordSnapshot(long index, long term) throws IOException {
+    synchronized void recordSnapshot(long index, long term) throws IOException {
         checkUsable();
         if (index < segments.get(0).header.anchorIndex() || index < terms.anchorIndex()) {
             throw new IllegalArgumentException("snapshot at index " + index + " is older than the log's base at "
@@ -121,7 +119,7 @@ final class SegmentedLog implements Closeable {
         reserve(WalRecords.snapshotFrameBytes());
         WalRecords.putSnapshot(buffer, index, term, crc);
         current().referenced(index);
-        return terms.rebase(index, term);
+        terms.reset(index, term);
     }
 
     /** Makes everything appended so far durable: one write of the buffer and one fdatasync. */

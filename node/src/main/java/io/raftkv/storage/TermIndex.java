@@ -5,8 +5,8 @@ import java.util.Arrays;
 /**
  * The term of every index in the log, kept as runs of equal terms (terms change rarely, so this stays tiny
  * however long the log). It applies the log's two rewriting rules exactly as both the writer and recovery must:
- * an append at or below the last index replaces the suffix from there (§5.3), and a snapshot becomes the base
- * of the log, keeping later entries only if the log holds the snapshot's own entry (§7).
+ * an append at or below the last index replaces the suffix from there (§5.3); at recovery the newest snapshot
+ * becomes the base of the log, keeping later entries only if the log holds the snapshot's own entry (§7).
  *
  * <p>The anchor is the entry just before the first one held: the snapshot the log continues, or (0, 0).
  */

@@ -149,7 +149,7 @@ class FileRaftStorageTest {
     }
 
     @Test
-    void receivedSnapshotThatMatchesTheLogKeepsLaterEntries() throws IOException {
+    void receivedSnapshotReplacesTheWholeLogEvenWhenTheLogHoldsItsEntry() throws IOException {
         byte[] state = snapshotBytes(300, 10_000);
         SnapshotMeta meta = new SnapshotMeta(300, 1, MEMBERS, state.length);
         try (FileRaftStorage storage = FileRaftStorage.open(config(dir))) {
@@ -164,6 +164,21 @@ class FileRaftStorageTest {
         RecoveredState recovered = reopen(config(dir));
 
         assertThat(recovered.snapshot()).isEqualTo(meta);
+        assertThat(recovered.entries()).isEmpty(); // §7: the snapshot replaces the log; entries come by append
+    }
+
+    @Test
+    void localSnapshotKeepsTheEntriesAfterIt() throws IOException {
+        try (FileRaftStorage storage = FileRaftStorage.open(config(dir))) {
+            storage.recover();
+            storage.append(entries(1, 500, 1));
+            storage.sync();
+            storage.saveSnapshot(meta(300, 1), out -> out.write(snapshotBytes(300, 10)));
+        }
+
+        RecoveredState recovered = reopen(config(dir));
+
+        assertThat(recovered.snapshot().index()).isEqualTo(300);
         assertThat(recovered.entries()).isEqualTo(entries(301, 500, 1));
     }
 
@@ -230,7 +245,7 @@ class FileRaftStorageTest {
         try (FileRaftStorage storage = FileRaftStorage.open(config(dir))) {
             RecoveredState recovered = storage.recover();
             assertThat(recovered.snapshot()).isEqualTo(meta);
-            assertThat(recovered.entries()).isEqualTo(entries(51, 60, 1));
+            assertThat(recovered.entries()).isEmpty();
             try (InputStream in = storage.openSnapshot(meta)) {
                 assertThat(in.readAllBytes()).isEqualTo(state);
             }

@@ -138,7 +138,7 @@ class StorageModelTest {
         }
     }
 
-    /** A leader's snapshot: at a committed index of our log (match), or past what we hold (replaces it). */
+    /** A leader's snapshot: at a committed index of our log, or past what we hold; either way it replaces the log. */
     private static void installReceived(FileRaftStorage storage, Model model, Random random) throws IOException {
         long index;
         long term;
@@ -154,8 +154,10 @@ class StorageModelTest {
         SnapshotMeta meta = new SnapshotMeta(index, term, MEMBERS, state.length);
         FileRaftStorageTest.receive(storage, meta, state, 1 + random.nextInt(1500));
         storage.installSnapshot(meta);
-        rebase(model, index, term);
-        model.commit = Math.max(model.commit, index);
+        model.terms.clear(); // §7: the snapshot replaces the whole log
+        model.snapshotIndex = index;
+        model.snapshotTerm = term;
+        model.commit = index; // as the core restarts its log at the snapshot
     }
 
     private static void rebase(Model model, long index, long term) {
