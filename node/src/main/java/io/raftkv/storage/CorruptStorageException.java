@@ -15,8 +15,8 @@ public final class CorruptStorageException extends IOException {
     /** @param offset byte offset in {@code file} where the damage starts, or -1 when it concerns the whole file */
     public CorruptStorageException(Path file, long offset, String problem) {
         super("corrupt storage: " + file + (offset >= 0 ? " at offset " + offset : "") + ": " + problem
-                + ". Refusing to start; nothing was modified. Restore this data directory from a replica or"
-                + " replace the member under a new ID.");
+                + ". Refusing to start; no log or snapshot data was modified. Restore this data directory from"
+                + " a replica or replace the member under a new ID.");
         this.file = file;
         this.offset = offset;
     }

@@ -74,12 +74,21 @@ final class LogReplay {
                     io.delete(file); // a spare segment, or one whose creation did not complete
                 } else if (SegmentHeader.seqOf(name) >= 0) {
                     files.add(file);
-                } else {
+                } else if (!name.equals(LogStart.NAME)) {
                     log.warn("ignoring unexpected file {} in the log directory", file);
                 }
             }
         }
         files.sort(Comparator.comparingLong(f -> SegmentHeader.seqOf(f.getFileName().toString())));
+        long start = LogStart.read(dir, io);
+        while (!files.isEmpty() && SegmentHeader.seqOf(files.get(0).getFileName().toString()) < start) {
+            log.info("deleting {}: compacted away, its deletion was interrupted", files.get(0));
+            io.delete(files.remove(0));
+        }
+        if (!files.isEmpty() && start > 0 && SegmentHeader.seqOf(files.get(0).getFileName().toString()) != start) {
+            throw new CorruptStorageException(files.get(0), 0, "the log starts at segment " + start
+                    + " (" + LogStart.NAME + "), but the first segment present is this one: segments are missing");
+        }
         for (int i = 1; i < files.size(); i++) {
             long previous = SegmentHeader.seqOf(files.get(i - 1).getFileName().toString());
             long seq = SegmentHeader.seqOf(files.get(i).getFileName().toString());

@@ -41,6 +41,7 @@ final class SegmentedLog implements Closeable {
     private final List<SegmentInfo> segments;
     private final TermIndex terms;
     private final CRC32C crc = new CRC32C();
+    private final Object compaction = new Object();
     private HardState hardState;
     private FileChannel active;
     /** File offset in the active segment where {@link #buffer}'s first byte goes. */
@@ -142,31 +143,39 @@ final class SegmentedLog implements Closeable {
      * Deletes the oldest segments that hold nothing after {@code index} that recovery would need: it keeps the
      * latest segment whose anchor is at or below {@code index} and from which every later record can be
      * replayed, and deletes everything before it. The caller guarantees a durable snapshot covers
-     * {@code index}.
+     * {@code index}. The files are deleted outside the log's lock, so appends and syncs do not wait for it.
      *
      * @return how many segment files were deleted
      */
-    synchronized int compact(long index) throws IOException {
-        long lowestLaterReference = Long.MAX_VALUE;
-        int keepFrom = 0;
-        for (int j = segments.size() - 1; j >= 0; j--) {
-            SegmentInfo segment = segments.get(j);
-            lowestLaterReference = Math.min(lowestLaterReference, segment.minReferencedIndex());
-            if (segment.header.anchorIndex() <= index && lowestLaterReference >= segment.header.anchorIndex()) {
-                keepFrom = j;
-                break;
+    int compact(long index) throws IOException {
+        synchronized (compaction) {
+            List<SegmentInfo> obsolete;
+            synchronized (this) {
+                long lowestLaterReference = Long.MAX_VALUE;
+                int keepFrom = 0;
+                for (int j = segments.size() - 1; j >= 0; j--) {
+                    SegmentInfo segment = segments.get(j);
+                    lowestLaterReference = Math.min(lowestLaterReference, segment.minReferencedIndex());
+                    if (segment.header.anchorIndex() <= index && lowestLaterReference >= segment.header.anchorIndex()) {
+                        keepFrom = j;
+                        break;
+                    }
+                }
+                obsolete = new ArrayList<>(segments.subList(0, keepFrom));
+                segments.subList(0, keepFrom).clear();
             }
+            if (obsolete.isEmpty()) {
+                return 0;
+            }
+            // Record the new start first: a crash during the deletions then leaves segments that recovery knows
+            // to delete, never a first segment whose records depend on one already deleted.
+            LogStart.write(dir, io, obsolete.get(obsolete.size() - 1).header.seq() + 1);
+            for (SegmentInfo segment : obsolete) {
+                io.delete(segment.path);
+                log.debug("deleted log segment {} (compacted through index {})", segment, index);
+            }
+            return obsolete.size();
         }
-        for (int j = 0; j < keepFrom; j++) {
-            // Oldest first, each deletion made durable before the next: a crash can leave a shorter prefix
-            // deleted, never a gap in the sequence.
-            SegmentInfo oldest = segments.get(0);
-            io.delete(oldest.path);
-            io.syncDirectory(dir);
-            segments.remove(0);
-            log.debug("deleted log segment {} (compacted through index {})", oldest, index);
-        }
-        return keepFrom;
     }
 
     synchronized long lastIndex() {

@@ -280,7 +280,11 @@ final class SnapshotStore implements Closeable {
             throw e;
         }
         closeReader(target); // a snapshot replaced under the same name
-        byIndex.put(meta.index(), new Stored(meta, target, headerLength));
+        Stored replaced = byIndex.put(meta.index(), new Stored(meta, target, headerLength));
+        if (replaced != null && !replaced.path().equals(target)) {
+            closeReader(replaced.path()); // same index, another term: only one can be committed state
+            io.delete(replaced.path());
+        }
         boolean deleted = false;
         while (byIndex.size() > retain) {
             Stored oldest = byIndex.pollFirstEntry().getValue();

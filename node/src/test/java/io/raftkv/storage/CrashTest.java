@@ -137,7 +137,13 @@ class CrashTest {
             }
 
             try (FileRaftStorage storage = FileRaftStorage.open(config(dir))) {
-                RecoveredState state = storage.recover();
+                RecoveredState state;
+                try {
+                    state = storage.recover();
+                } catch (IOException e) {
+                    throw new AssertionError(where + ": recovery failed; the data directory is kept at "
+                            + keepForDiagnosis(dir, iteration) + "; child stderr: " + ChildJvm.tail(stderr), e);
+                }
                 tornTails += storage.tornTails().size();
                 model = match(where, model, submitted, acknowledged, state, storage);
             }
@@ -146,6 +152,22 @@ class CrashTest {
         System.out.printf("crash test: %d iterations, %d Readys acknowledged, %d torn tails discarded, log now %d%n",
                 ITERATIONS, acknowledgedTotal, tornTails, model.lastIndex());
         assertThat(acknowledgedTotal).as("the children got work done").isGreaterThan(ITERATIONS);
+    }
+
+    /** Copies a data directory that failed recovery to the build directory, where the temporary one will not be. */
+    private static Path keepForDiagnosis(Path dir, int iteration) throws IOException {
+        Path target = Path.of("target", "crash-failure-" + SEED + "-" + iteration).toAbsolutePath();
+        try (var files = Files.walk(dir)) {
+            for (Path source : (Iterable<Path>) files::iterator) {
+                Path copy = target.resolve(dir.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(copy);
+                } else {
+                    Files.copy(source, copy);
+                }
+            }
+        }
+        return target;
     }
 
     /** Finds the prefix of submitted Readys whose result is what was recovered; fails if there is none. */

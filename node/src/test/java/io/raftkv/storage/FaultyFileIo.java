@@ -21,6 +21,8 @@ final class FaultyFileIo implements FileIo {
 
     final AtomicLong freeBytes = new AtomicLong(Long.MAX_VALUE / 4);
     volatile boolean failForce;
+    /** Deletions left before every further one fails (a process dying halfway through); -1: never fail. */
+    volatile int deletesBeforeFailure = -1;
 
     @Override
     public FileChannel open(Path path, OpenOption... options) throws IOException {
@@ -29,6 +31,12 @@ final class FaultyFileIo implements FileIo {
 
     @Override
     public void delete(Path path) throws IOException {
+        if (deletesBeforeFailure == 0) {
+            throw new IOException("injected: deletion failed");
+        }
+        if (deletesBeforeFailure > 0) {
+            deletesBeforeFailure--;
+        }
         long size = Files.isRegularFile(path) ? Files.size(path) : 0;
         if (Files.deleteIfExists(path)) {
             freeBytes.addAndGet(size);

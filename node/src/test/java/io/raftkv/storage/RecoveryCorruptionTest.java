@@ -146,6 +146,52 @@ class RecoveryCorruptionTest {
     }
 
     @Test
+    void compactionInterruptedHalfwayIsFinishedAtStartUp() throws IOException {
+        Path dir = root.resolve("log");
+        FaultyFileIo io = new FaultyFileIo();
+        int reachingBack;
+        long anchor;
+        try (FileRaftStorage storage = FileRaftStorage.open(config(dir).withFileIo(io))) {
+            storage.recover();
+            storage.append(entries(1, 300, 1));
+            List<Path> segments = storage.segmentFiles();
+            reachingBack = segments.size() - 1;
+            anchor = FileRaftStorageTest.anchorOf(segments.get(reachingBack));
+            // a conflicting suffix written into this segment that starts in the previous one: replaying this
+            // segment needs the previous one
+            storage.append(entries(anchor - 5, anchor + 5, 2));
+            storage.append(entries(anchor + 6, anchor + 600, 2));
+            storage.sync();
+            assertThat(storage.segmentFiles().size()).isGreaterThan(reachingBack + 3);
+            storage.saveSnapshot(meta(anchor + 590, 2), out -> out.write(snapshotBytes(anchor + 590, 10)));
+            io.deletesBeforeFailure = reachingBack; // "dies" after deleting the segments before that one
+            assertThatThrownBy(() -> storage.compact(anchor + 590)).hasMessageContaining("injected");
+            assertThat(segments(dir).get(0).getFileName()).isEqualTo(segments.get(reachingBack).getFileName());
+        }
+
+        RecoveredState state = reopen(config(dir));
+
+        assertThat(state.entries()).isEqualTo(entries(anchor + 591, anchor + 600, 2));
+        assertThat(FileRaftStorageTest.anchorOf(segments(dir).get(0))).isGreaterThan(anchor);
+    }
+
+    @Test
+    void missingFirstSegmentAfterCompactionRefusesToStart() throws IOException {
+        Path dir = root.resolve("log");
+        try (FileRaftStorage storage = FileRaftStorage.open(config(dir))) {
+            storage.recover();
+            storage.append(entries(1, 1000, 1));
+            storage.sync();
+            storage.saveSnapshot(meta(500, 1), out -> out.write(snapshotBytes(500, 10)));
+            storage.compact(500);
+        }
+        List<Path> segments = segments(dir);
+        Files.delete(segments.get(0));
+
+        assertCorrupt(dir, segments.get(1), 0, "segments are missing");
+    }
+
+    @Test
     void damagedSegmentHeaderRefusesToStart() throws IOException {
         Path dir = root.resolve("log");
         writeLog(dir, 300);
