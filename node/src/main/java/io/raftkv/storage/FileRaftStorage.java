@@ -186,10 +186,16 @@ public final class FileRaftStorage implements RaftStorage {
     /** Releases the files and the directory lock. Does not sync: what was not synced may or may not survive. */
     @Override
     public void close() throws IOException {
-        try (DataDirectory dir = dataDir; SnapshotStore store = snapshots) {
+        try {
             SegmentedLog current = wal;
             if (current != null) {
                 current.close();
+            }
+        } finally {
+            try {
+                snapshots.close();
+            } finally {
+                dataDir.close(); // the lock goes last: nothing of ours touches the directory after it
             }
         }
     }

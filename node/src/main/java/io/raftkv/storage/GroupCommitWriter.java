@@ -109,14 +109,22 @@ public final class GroupCommitWriter implements AutoCloseable {
         return new Stats(readys, entries, batches, syncs, syncNanos, queue.size());
     }
 
-    /** Persists and reports everything already submitted, then stops the disk thread. */
+    /**
+     * Persists and reports everything already submitted, then stops the disk thread. If the calling thread is
+     * interrupted while waiting, it returns at once with the interrupt flag set (the disk thread finishes alone).
+     */
     @Override
-    public synchronized void close() throws InterruptedException {
+    public synchronized void close() {
         if (!closing && state == State.RUNNING) {
             closing = true;
             queue.add(STOP);
         }
-        thread.join();
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
         if (state == State.RUNNING) {
             state = State.CLOSED;
         }

@@ -216,6 +216,10 @@ final class SegmentedLog implements Closeable {
                 throw new IllegalArgumentException("entries must have consecutive indexes and non-decreasing terms:"
                         + " got " + entry + " after index " + (expectedIndex - 1) + " term " + previousTerm);
             }
+            if (WalRecords.entryFrameBytes(entry) - RecordFraming.HEADER_BYTES > RecordFraming.MAX_PAYLOAD_BYTES) {
+                throw new IllegalArgumentException(entry + " is larger than the log's record limit of "
+                        + RecordFraming.MAX_PAYLOAD_BYTES + " bytes");
+            }
             previousTerm = entry.term();
             expectedIndex++;
         }

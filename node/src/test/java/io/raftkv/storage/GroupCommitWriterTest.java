@@ -198,13 +198,7 @@ class GroupCommitWriterTest {
         writer.submit(ready(null, entries(1, 1, 1)));
         assertThat(storage.firstSyncEntered.await(20, TimeUnit.SECONDS)).isTrue();
         writer.submit(ready(null, entries(2, 2, 1)));
-        Thread closer = new Thread(() -> {
-            try {
-                writer.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        Thread closer = new Thread(writer::close);
         closer.start();
         storage.releaseFirstSync.countDown();
         closer.join(TIMEOUT.toMillis());
