@@ -49,7 +49,6 @@ final class SegmentedLog implements Closeable {
     private ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
     private boolean unsynced;
     private IOException failure;
-    private long syncs;
 
     private SegmentedLog(Path dir, long segmentBytes, boolean preallocate, FileIo io, LogReplay.Result replayed) {
         this.dir = dir;
@@ -133,7 +132,6 @@ final class SegmentedLog implements Closeable {
             flushBuffer();
             active.force(false);
             unsynced = false;
-            syncs++;
         } catch (IOException e) {
             throw fail(e);
         }
@@ -176,14 +174,6 @@ final class SegmentedLog implements Closeable {
             }
             return obsolete.size();
         }
-    }
-
-    synchronized long lastIndex() {
-        return terms.lastIndex();
-    }
-
-    synchronized long syncCount() {
-        return syncs;
     }
 
     synchronized List<Path> segmentFiles() {

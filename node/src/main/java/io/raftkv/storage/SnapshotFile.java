@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
 
@@ -157,14 +156,5 @@ final class SnapshotFile {
         while (buf.hasRemaining()) {
             at += channel.write(buf, at);
         }
-    }
-
-    /** Index and term parsed from a snapshot file name (which must match {@link #isSnapshotName}). */
-    static long[] parseName(String name) {
-        Matcher m = NAME.matcher(name);
-        if (!m.matches()) {
-            throw new IllegalArgumentException("not a snapshot file name: " + name);
-        }
-        return new long[] {Long.parseUnsignedLong(m.group(1), 16), Long.parseUnsignedLong(m.group(2), 16)};
     }
 }
