@@ -153,9 +153,9 @@ public final class FileRaftStorage implements RaftStorage {
     }
 
     @Override
-    public SnapshotMeta saveSnapshot(SnapshotMeta meta, SnapshotWriter writer) throws IOException {
+    public void saveSnapshot(SnapshotMeta meta, SnapshotWriter writer) throws IOException {
         wal();
-        return snapshots.save(meta, writer);
+        snapshots.save(meta, writer);
     }
 
     @Override

@@ -85,10 +85,10 @@ public interface RaftStorage extends Closeable {
      * durable and current when this returns. Older snapshots beyond the retention count are deleted. Never call
      * it on the consensus thread: it writes and syncs the whole state.
      *
-     * @return the stored snapshot's description; its {@code sizeBytes} is what {@code writer} wrote (the size in
-     *         {@code meta} is ignored, since a streaming writer rarely knows it in advance)
+     * @throws IOException if {@code writer} fails or writes other than {@code meta.sizeBytes()} bytes; nothing is
+     *         saved then
      */
-    SnapshotMeta saveSnapshot(SnapshotMeta meta, SnapshotWriter writer) throws IOException;
+    void saveSnapshot(SnapshotMeta meta, SnapshotWriter writer) throws IOException;
 
     /** Opens the bytes of a stored snapshot (the current one, or a retained older one). */
     InputStream openSnapshot(SnapshotMeta meta) throws IOException;

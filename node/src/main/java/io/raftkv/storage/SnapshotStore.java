@@ -119,30 +119,31 @@ final class SnapshotStore implements Closeable {
     }
 
     /**
-     * Writes a snapshot of the local state machine, durably. {@code meta.sizeBytes()} is ignored: the stored
-     * size is what {@code writer} wrote.
+     * Writes a snapshot of the local state machine, durably.
      *
-     * @return the stored snapshot's description, with its actual size
+     * @throws IOException if the writer fails or writes other than {@code meta.sizeBytes()} bytes (nothing is
+     *         saved then)
      */
-    SnapshotMeta save(SnapshotMeta meta, RaftStorage.SnapshotWriter writer) throws IOException {
+    void save(SnapshotMeta meta, RaftStorage.SnapshotWriter writer) throws IOException {
         Path temp = dir.resolve(SnapshotFile.fileName(meta.index(), meta.term()) + "."
                 + tempCounter.incrementAndGet() + ".tmp");
         int headerLength = SnapshotFile.headerLength(meta.membership());
-        SnapshotMeta stored;
         try (FileChannel channel = io.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             ChecksummingOutput out = new ChecksummingOutput(channel, headerLength);
             writer.writeTo(out);
             out.flush();
-            stored = new SnapshotMeta(meta.index(), meta.term(), meta.membership(), out.count);
-            SnapshotFile.writeFully(channel, SnapshotFile.encodeHeader(stored, (int) out.crc.getValue()), 0);
+            if (out.count != meta.sizeBytes()) {
+                throw new IOException("snapshot at index " + meta.index() + ": the writer wrote " + out.count
+                        + " bytes but its description says " + meta.sizeBytes());
+            }
+            SnapshotFile.writeFully(channel, SnapshotFile.encodeHeader(meta, (int) out.crc.getValue()), 0);
             channel.force(false);
         } catch (IOException | RuntimeException e) {
             deleteQuietly(temp, e);
             throw e;
         }
-        publish(temp, stored, headerLength);
-        log.info("saved snapshot at index {} term {} ({} bytes)", stored.index(), stored.term(), stored.sizeBytes());
-        return stored;
+        publish(temp, meta, headerLength);
+        log.info("saved snapshot at index {} term {} ({} bytes)", meta.index(), meta.term(), meta.sizeBytes());
     }
 
     /** Writes one received chunk into the temporary file of the snapshot it belongs to. Disk thread only. */

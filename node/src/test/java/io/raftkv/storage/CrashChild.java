@@ -146,7 +146,7 @@ public final class CrashChild {
 
     private static void snapshot(FileRaftStorage storage, long index, long term, long compactTo) {
         try {
-            storage.saveSnapshot(StorageFixtures.meta(index, term), out -> out.write(CrashTest.snapshotBytes(index, term)));
+            StorageFixtures.save(storage, index, term, CrashTest.snapshotBytes(index, term));
             storage.compact(compactTo);
         } catch (IOException | RuntimeException e) {
             e.printStackTrace();

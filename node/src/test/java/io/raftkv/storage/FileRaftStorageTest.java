@@ -124,8 +124,7 @@ class FileRaftStorageTest {
             storage.saveHardState(new HardState(1, 1, 100));
             storage.sync();
             int before = storage.segmentFiles().size();
-            SnapshotMeta saved = storage.saveSnapshot(meta(600, 1), out -> out.write(state));
-            assertThat(saved.sizeBytes()).isEqualTo(state.length);
+            StorageFixtures.save(storage, 600, 1, state);
             storage.compact(600);
             List<Path> kept = storage.segmentFiles();
             assertThat(kept.size()).isLessThan(before);
@@ -173,7 +172,7 @@ class FileRaftStorageTest {
             storage.recover();
             storage.append(entries(1, 500, 1));
             storage.sync();
-            storage.saveSnapshot(meta(300, 1), out -> out.write(snapshotBytes(300, 10)));
+            StorageFixtures.save(storage, 300, 1, snapshotBytes(300, 10));
         }
 
         RecoveredState recovered = reopen(config(dir));
@@ -259,7 +258,7 @@ class FileRaftStorageTest {
             storage.recover();
             storage.append(entries(1, 10, 1));
             storage.sync();
-            SnapshotMeta meta = storage.saveSnapshot(meta(10, 1), out -> out.write(state));
+            SnapshotMeta meta = StorageFixtures.save(storage, 10, 1, state);
             ByteArrayBuilder read = new ByteArrayBuilder();
             for (long offset = 0; offset < meta.sizeBytes(); ) {
                 byte[] chunk = storage.snapshotReader().read(meta, offset, 3000);

@@ -80,7 +80,7 @@ class GroupCommitWriterTest {
         }
 
         @Override
-        public SnapshotMeta saveSnapshot(SnapshotMeta meta, SnapshotWriter writer) {
+        public void saveSnapshot(SnapshotMeta meta, SnapshotWriter writer) {
             throw new UnsupportedOperationException();
         }
 

@@ -163,7 +163,7 @@ class RecoveryCorruptionTest {
             storage.append(entries(anchor + 6, anchor + 600, 2));
             storage.sync();
             assertThat(storage.segmentFiles().size()).isGreaterThan(reachingBack + 3);
-            storage.saveSnapshot(meta(anchor + 590, 2), out -> out.write(snapshotBytes(anchor + 590, 10)));
+            StorageFixtures.save(storage, anchor + 590, 2, snapshotBytes(anchor + 590, 10));
             io.deletesBeforeFailure = reachingBack; // "dies" after deleting the segments before that one
             assertThatThrownBy(() -> storage.compact(anchor + 590)).hasMessageContaining("injected");
             assertThat(segments(dir).get(0).getFileName()).isEqualTo(segments.get(reachingBack).getFileName());
@@ -182,7 +182,7 @@ class RecoveryCorruptionTest {
             storage.recover();
             storage.append(entries(1, 1000, 1));
             storage.sync();
-            storage.saveSnapshot(meta(500, 1), out -> out.write(snapshotBytes(500, 10)));
+            StorageFixtures.save(storage, 500, 1, snapshotBytes(500, 10));
             storage.compact(500);
         }
         List<Path> segments = segments(dir);
@@ -220,7 +220,7 @@ class RecoveryCorruptionTest {
         writeLog(dir, 300);
         try (FileRaftStorage storage = FileRaftStorage.open(config(dir))) {
             storage.recover();
-            storage.saveSnapshot(meta(200, 1), out -> out.write(snapshotBytes(200, 9000)));
+            StorageFixtures.save(storage, 200, 1, snapshotBytes(200, 9000));
         }
         Path snapshot = dir.resolve("snap").resolve(SnapshotFile.fileName(200, 1));
         int headerLength = SnapshotFile.headerLength(MEMBERS);
@@ -235,7 +235,7 @@ class RecoveryCorruptionTest {
         writeLog(dir, 300);
         try (FileRaftStorage storage = FileRaftStorage.open(config(dir))) {
             storage.recover();
-            storage.saveSnapshot(meta(200, 1), out -> out.write(snapshotBytes(200, 100)));
+            StorageFixtures.save(storage, 200, 1, snapshotBytes(200, 100));
         }
         Path snapshot = dir.resolve("snap").resolve(SnapshotFile.fileName(200, 1));
         flipBit(snapshot, 14, 0);
@@ -249,7 +249,7 @@ class RecoveryCorruptionTest {
         writeLog(dir, 300);
         try (FileRaftStorage storage = FileRaftStorage.open(config(dir))) {
             storage.recover();
-            storage.saveSnapshot(meta(200, 1), out -> out.write(snapshotBytes(200, 100)));
+            StorageFixtures.save(storage, 200, 1, snapshotBytes(200, 100));
         }
         for (Path segment : segments(dir)) {
             Files.delete(segment);

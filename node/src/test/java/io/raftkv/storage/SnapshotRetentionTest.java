@@ -29,7 +29,7 @@ class SnapshotRetentionTest {
             storage.sync();
             for (int i = 0; i < 4; i++) {
                 long index = 100L * (i + 1);
-                saved[i] = storage.saveSnapshot(meta(index, 1), out -> out.write(snapshotBytes(index, 1000)));
+                saved[i] = StorageFixtures.save(storage, index, 1, snapshotBytes(index, 1000));
             }
             assertThat(snapshotFiles()).containsExactly(SnapshotFile.fileName(300, 1), SnapshotFile.fileName(400, 1));
             assertThatThrownBy(() -> storage.openSnapshot(saved[1])).hasMessageContaining("no snapshot at index 200");
@@ -68,6 +68,20 @@ class SnapshotRetentionTest {
 
         assertThat(snapshotFiles()).isEmpty();
         assertThat(reopen(config(dir)).entries()).hasSize(10);
+    }
+
+    @Test
+    void aSnapshotWhoseSizeDisagreesWithItsDescriptionIsRefused() throws IOException {
+        try (FileRaftStorage storage = FileRaftStorage.open(config(dir))) {
+            storage.recover();
+            storage.append(entries(1, 10, 1));
+            storage.sync();
+            SnapshotMeta meta = new SnapshotMeta(10, 1, MEMBERS, 100);
+            assertThatThrownBy(() -> storage.saveSnapshot(meta, out -> out.write(new byte[99])))
+                    .hasMessageContaining("wrote 99 bytes but its description says 100");
+        }
+
+        assertThat(snapshotFiles()).isEmpty();
     }
 
     private java.util.List<String> snapshotFiles() throws IOException {

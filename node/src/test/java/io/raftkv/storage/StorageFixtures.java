@@ -67,6 +67,13 @@ final class StorageFixtures {
         return new SnapshotMeta(index, term, MEMBERS, 0);
     }
 
+    /** Saves a local snapshot holding {@code bytes} and returns its description. */
+    static SnapshotMeta save(RaftStorage storage, long index, long term, byte[] bytes) throws IOException {
+        SnapshotMeta meta = new SnapshotMeta(index, term, MEMBERS, bytes.length);
+        storage.saveSnapshot(meta, out -> out.write(bytes));
+        return meta;
+    }
+
     /** Opens, recovers and closes: what a restarted node would see. */
     static RecoveredState reopen(StorageConfig config) throws IOException {
         try (FileRaftStorage storage = FileRaftStorage.open(config)) {

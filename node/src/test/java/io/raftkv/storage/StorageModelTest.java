@@ -91,7 +91,7 @@ class StorageModelTest {
                     if (model.commit > model.snapshotIndex) {
                         long index = model.commit;
                         long term = model.termAt(index);
-                        storage.saveSnapshot(meta(index, term), out -> out.write(snapshotBytes(index, 100)));
+                        StorageFixtures.save(storage, index, term, snapshotBytes(index, 100));
                         long compactTo = Math.max(model.snapshotIndex, index - random.nextInt(30));
                         storage.compact(compactTo);
                         rebase(model, index, term);
@@ -121,7 +121,7 @@ class StorageModelTest {
             last.append(entries(from, index, model.term));
             last.saveHardState(new HardState(model.term, 0, index));
             last.sync();
-            last.saveSnapshot(meta(index, model.term), out -> out.write(snapshotBytes(index, 10)));
+            StorageFixtures.save(last, index, model.term, snapshotBytes(index, 10));
             last.compact(index);
             assertThat(last.segmentFiles().size()).as("segments kept, seed %d", seed).isLessThanOrEqualTo(2);
         }
