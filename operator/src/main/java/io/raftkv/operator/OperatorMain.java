@@ -1,0 +1,6 @@
+package io.raftkv.operator;
+
+public final class OperatorMain {
+    public static void main(String[] args) {
+    }
+}
