@@ -60,7 +60,7 @@ public final class ActionExecutor {
         if (ip == null) {
             throw new RaftAdminException("pod " + names.pod(ordinal) + " has no IP");
         }
-        return new AdminEndpoint(names.pod(ordinal), ip, NodeContract.ADMIN_PORT);
+        return new AdminEndpoint(names.pod(ordinal), ip, NodeContract.GRPC_PORT);
     }
 
 }

@@ -1,50 +1,44 @@
 package io.raftkv.operator.reconcile;
 
+import java.util.List;
+
 /**
- * What the operator expects of the node image (documented in operator/README.md, "Node contract"):
- * ports, paths, environment, and the bootstrap rule. One place, so a change on the node side is one change here.
+ * What the operator expects of the node image, in one place (operator/README.md, "Node contract"). It follows
+ * the node's own configuration (io.raftkv.config.NodeConfig: YAML in kebab case, RAFTKV_* variables override):
+ * one gRPC port serves the KV, Cluster (admin) and Peer services; an HTTP port serves /healthz, /readyz and
+ * /metrics; the image's entrypoint is the {@code raftkv} command line.
  */
 public final class NodeContract {
 
     private NodeContract() {
     }
 
-    public static final int PEER_PORT = 7000;
-    public static final int CLIENT_PORT = 7001;
-    public static final int ADMIN_PORT = 7002;
-    public static final int HTTP_PORT = 8080;
-
-    public static final String PEER_PORT_NAME = "raft";
-    public static final String CLIENT_PORT_NAME = "client";
-    public static final String ADMIN_PORT_NAME = "admin";
+    /** gRPC: clients, the operator (Cluster service) and peers. */
+    public static final int GRPC_PORT = 7001;
+    public static final int HTTP_PORT = 8001;
+    public static final String GRPC_PORT_NAME = "grpc";
     public static final String HTTP_PORT_NAME = "http";
 
     public static final String DATA_DIR = "/var/lib/raftkv";
     public static final String CONFIG_DIR = "/etc/raftkv";
-    public static final String CONFIG_FILE = "raftkv.properties";
+    public static final String CONFIG_FILE = "raftkv.yaml";
+    public static final List<String> ARGS = List.of("node", "--config", CONFIG_DIR + "/" + CONFIG_FILE);
 
     /** Liveness: the process works. */
     public static final String HEALTH_PATH = "/healthz";
-    /** Readiness: joined (voter or learner), knows the leader, caught up. */
+    /** Readiness: a member with a known leader, caught up. */
     public static final String READY_PATH = "/readyz";
     /** preStop: if this node leads, hand leadership to the most caught-up voter and wait (bounded) for it. */
     public static final String PRESTOP_PATH = "/prestop";
 
-    /** Path of the configuration file. */
-    public static final String ENV_CONFIG = "RAFTKV_CONFIG";
     /**
-     * "true" only until the cluster exists. A node with an empty data directory bootstraps a new single-voter
-     * cluster only if it is ordinal 0 and this is "true"; otherwise it picks a fresh node ID, persists it, and
-     * waits to be added as a learner.
+     * "new" only until the cluster exists, then "existing". A node whose data directory is empty bootstraps a
+     * new cluster when it is "new" (the initial cluster is pod 0 alone: kubernetes.replicas is 1); otherwise
+     * it waits to be added as a learner. Read from the ConfigMap when the container starts.
      */
-    public static final String ENV_BOOTSTRAP = "RAFTKV_BOOTSTRAP";
-    public static final String ENV_POD_NAME = "RAFTKV_POD_NAME";
-    public static final String ENV_NAMESPACE = "RAFTKV_NAMESPACE";
-    /** The stable DNS name peers use for this pod: {@code <pod>.<cluster>-peers.<namespace>.svc.cluster.local}. */
-    public static final String ENV_ADVERTISE_HOST = "RAFTKV_ADVERTISE_HOST";
-    public static final String ENV_POD_IP = "RAFTKV_POD_IP";
+    public static final String ENV_INITIAL_CLUSTER_STATE = "RAFTKV_INITIAL_CLUSTER_STATE";
 
     /** ConfigMap keys. */
     public static final String CONFIG_KEY = CONFIG_FILE;
-    public static final String BOOTSTRAP_KEY = "bootstrap";
+    public static final String INITIAL_CLUSTER_STATE_KEY = "initial-cluster-state";
 }

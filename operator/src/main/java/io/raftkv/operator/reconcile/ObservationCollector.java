@@ -90,7 +90,7 @@ public final class ObservationCollector {
         if (ip == null || ip.isEmpty()) {
             return CompletableFuture.completedFuture(Optional.empty());
         }
-        AdminEndpoint endpoint = new AdminEndpoint(pod.getMetadata().getName(), ip, NodeContract.ADMIN_PORT);
+        AdminEndpoint endpoint = new AdminEndpoint(pod.getMetadata().getName(), ip, NodeContract.GRPC_PORT);
         return CompletableFuture.supplyAsync(() -> {
             try {
                 return Optional.of(admin.status(endpoint));

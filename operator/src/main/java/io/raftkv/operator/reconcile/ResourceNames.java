@@ -73,7 +73,7 @@ public final class ResourceNames {
     }
 
     public String peerAddress(int ordinal) {
-        return pod(ordinal) + "." + peerDomain() + ":" + NodeContract.PEER_PORT;
+        return pod(ordinal) + "." + peerDomain() + ":" + NodeContract.GRPC_PORT;
     }
 
     /** The ordinal in a pod name, or -1 if the name is not one of this cluster's pods. */

@@ -155,7 +155,7 @@ class ReconcilerApiServerTest {
         assertOwnedByCluster(peers, "alpha");
         Service clients = client.services().inNamespace(namespace).withName("alpha").get();
         assertThat(clients.getSpec().getClusterIP()).isNotEqualTo("None");
-        assertThat(clients.getSpec().getPorts()).extracting(p -> p.getName()).contains("client");
+        assertThat(clients.getSpec().getPorts()).extracting(p -> p.getName()).contains("grpc", "http");
 
         RaftKVCluster steady = awaitStatus("alpha", c -> steadyAt(c, 3));
         assertThat(steady.getStatus().getBootstrapped()).isTrue();
@@ -168,8 +168,8 @@ class ReconcilerApiServerTest {
         assertThat(condition(steady, ClusterStatusBuilder.DEGRADED)).isEqualTo("False/AsExpected");
 
         ConfigMap config = client.configMaps().inNamespace(namespace).withName("alpha-config").get();
-        assertThat(config.getData()).containsEntry("bootstrap", "false");
-        assertThat(config.getData().get("raftkv.properties")).contains("raft.election-timeout-ms=1000");
+        assertThat(config.getData()).containsEntry("initial-cluster-state", "existing");
+        assertThat(config.getData().get("raftkv.yaml")).contains("election-ticks: 10", "tick-ms: 100", "replicas: 1");
 
         PodDisruptionBudget pdb = client.resources(PodDisruptionBudget.class).inNamespace(namespace)
                 .withName("alpha").get();

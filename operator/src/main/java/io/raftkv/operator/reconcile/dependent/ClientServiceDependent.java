@@ -31,7 +31,7 @@ public class ClientServiceDependent extends CRUDKubernetesDependentResource<Serv
                 .withNewSpec()
                 .withType("ClusterIP")
                 .withSelector(names.selectorLabels())
-                .withPorts(PeerServiceDependent.port(NodeContract.CLIENT_PORT_NAME, NodeContract.CLIENT_PORT),
+                .withPorts(PeerServiceDependent.port(NodeContract.GRPC_PORT_NAME, NodeContract.GRPC_PORT),
                         PeerServiceDependent.port(NodeContract.HTTP_PORT_NAME, NodeContract.HTTP_PORT))
                 .endSpec()
                 .build();

@@ -13,8 +13,9 @@ import io.raftkv.operator.reconcile.NodeContract;
 import io.raftkv.operator.reconcile.ResourceNames;
 
 /**
- * The node configuration, plus the bootstrap flag. The flag is read by pods through an environment variable
- * (resolved at container start), so it is not part of the configuration hash: flipping it restarts nothing.
+ * The node configuration, plus the initial cluster state ("new" until the cluster exists). The state is read
+ * by pods through an environment variable (resolved at container start), so it is not part of the
+ * configuration hash: flipping it restarts nothing.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = ResourceNames.MANAGED_SELECTOR))
 public class NodeConfigMapDependent extends CRUDKubernetesDependentResource<ConfigMap, RaftKVCluster> {
@@ -31,7 +32,7 @@ public class NodeConfigMapDependent extends CRUDKubernetesDependentResource<Conf
                 .withNewMetadata().withName(names.configMap()).withNamespace(names.namespace())
                 .withLabels(names.labels()).endMetadata()
                 .addToData(NodeContract.CONFIG_KEY, NodeConfig.render(primary))
-                .addToData(NodeContract.BOOTSTRAP_KEY, Boolean.toString(!bootstrapped))
+                .addToData(NodeContract.INITIAL_CLUSTER_STATE_KEY, bootstrapped ? "existing" : "new")
                 .build();
     }
 

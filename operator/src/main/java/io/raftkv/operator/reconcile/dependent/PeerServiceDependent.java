@@ -37,8 +37,7 @@ public class PeerServiceDependent extends CRUDKubernetesDependentResource<Servic
                 .withClusterIP("None")
                 .withPublishNotReadyAddresses(true)
                 .withSelector(names.selectorLabels())
-                .withPorts(port(NodeContract.PEER_PORT_NAME, NodeContract.PEER_PORT),
-                        port(NodeContract.ADMIN_PORT_NAME, NodeContract.ADMIN_PORT),
+                .withPorts(port(NodeContract.GRPC_PORT_NAME, NodeContract.GRPC_PORT),
                         port(NodeContract.HTTP_PORT_NAME, NodeContract.HTTP_PORT))
                 .endSpec()
                 .build();

@@ -2,7 +2,6 @@ package io.raftkv.operator.reconcile.dependent;
 
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
@@ -25,7 +24,6 @@ import io.raftkv.operator.reconcile.NodeConfig;
 import io.raftkv.operator.reconcile.NodeContract;
 import io.raftkv.operator.reconcile.ResourceNames;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -74,16 +72,15 @@ public class StatefulSetDependent extends CRUDKubernetesDependentResource<Statef
                 .withName("raftkv")
                 .withImage(spec.getImage())
                 .withImagePullPolicy(spec.getImagePullPolicy().name())
+                .withArgs(NodeContract.ARGS)
                 .withPorts(
-                        new ContainerPortBuilder().withName(NodeContract.PEER_PORT_NAME)
-                                .withContainerPort(NodeContract.PEER_PORT).withProtocol("TCP").build(),
-                        new ContainerPortBuilder().withName(NodeContract.CLIENT_PORT_NAME)
-                                .withContainerPort(NodeContract.CLIENT_PORT).withProtocol("TCP").build(),
-                        new ContainerPortBuilder().withName(NodeContract.ADMIN_PORT_NAME)
-                                .withContainerPort(NodeContract.ADMIN_PORT).withProtocol("TCP").build(),
+                        new ContainerPortBuilder().withName(NodeContract.GRPC_PORT_NAME)
+                                .withContainerPort(NodeContract.GRPC_PORT).withProtocol("TCP").build(),
                         new ContainerPortBuilder().withName(NodeContract.HTTP_PORT_NAME)
                                 .withContainerPort(NodeContract.HTTP_PORT).withProtocol("TCP").build())
-                .withEnv(env(names))
+                .withEnv(new EnvVarBuilder().withName(NodeContract.ENV_INITIAL_CLUSTER_STATE).withNewValueFrom()
+                        .withNewConfigMapKeyRef().withName(names.configMap())
+                        .withKey(NodeContract.INITIAL_CLUSTER_STATE_KEY).endConfigMapKeyRef().endValueFrom().build())
                 .withVolumeMounts(
                         new io.fabric8.kubernetes.api.model.VolumeMountBuilder().withName(ResourceNames.DATA_VOLUME)
                                 .withMountPath(NodeContract.DATA_DIR).build(),
@@ -142,23 +139,6 @@ public class StatefulSetDependent extends CRUDKubernetesDependentResource<Statef
                 .withVolumeClaimTemplates(claim.build())
                 .endSpec()
                 .build();
-    }
-
-    private static List<EnvVar> env(ResourceNames names) {
-        return List.of(
-                new EnvVarBuilder().withName(NodeContract.ENV_POD_NAME).withNewValueFrom().withNewFieldRef()
-                        .withFieldPath("metadata.name").endFieldRef().endValueFrom().build(),
-                new EnvVarBuilder().withName(NodeContract.ENV_NAMESPACE).withNewValueFrom().withNewFieldRef()
-                        .withFieldPath("metadata.namespace").endFieldRef().endValueFrom().build(),
-                new EnvVarBuilder().withName(NodeContract.ENV_POD_IP).withNewValueFrom().withNewFieldRef()
-                        .withFieldPath("status.podIP").endFieldRef().endValueFrom().build(),
-                new EnvVarBuilder().withName(NodeContract.ENV_ADVERTISE_HOST)
-                        .withValue("$(" + NodeContract.ENV_POD_NAME + ")." + names.peerDomain()).build(),
-                new EnvVarBuilder().withName(NodeContract.ENV_CONFIG)
-                        .withValue(NodeContract.CONFIG_DIR + "/" + NodeContract.CONFIG_FILE).build(),
-                new EnvVarBuilder().withName(NodeContract.ENV_BOOTSTRAP).withNewValueFrom().withNewConfigMapKeyRef()
-                        .withName(names.configMap()).withKey(NodeContract.BOOTSTRAP_KEY).endConfigMapKeyRef()
-                        .endValueFrom().build());
     }
 
     private static Probe httpProbe(String path, int periodSeconds, int failureThreshold) {
