@@ -29,7 +29,8 @@ import java.util.OptionalLong;
  *       restarting outdated pods whose node does not answer (they serve nothing, and a fixed image is how a
  *       crashing rollout recovers).</li>
  *   <li>A membership change is not committed yet: wait (one change at a time, thesis §4.1).</li>
- *   <li>A pod runs a removed (retired) node ID: wipe it so it returns as a new member (IDs are never reused).</li>
+ *   <li>A pod runs a removed (retired) node ID: wipe it so it returns as a new member (IDs are never reused).
+ *       A pod left without its claim (recreated while the claim was being deleted) is recreated.</li>
  *   <li>Scale down, highest ordinal first: refuse if another member is unhealthy (unless overridden) or if
  *       the rest would have no healthy majority; transfer leadership away; remove the member; shrink.</li>
  *   <li>Members no pod runs any more (e.g. a node that lost its disk came back under a new ID): remove them.</li>
@@ -77,6 +78,9 @@ public final class Planner {
                         + (o.desiredReplicas() - 1) + "; an odd size is recommended"));
             }
             bootstrapped = o.bootstrapped() || v.anyNodeJoined();
+            for (PodView p : o.podsInOrder()) {
+                p.problem().ifPresent(problem -> findings.add(Finding.degraded("PodFailing", p.name() + ": " + problem)));
+            }
             if (o.statefulSet().isEmpty()) {
                 return step(new ScaleStatefulSet(1), bootstrapped ? Progress.ReplacingMember : Progress.Bootstrapping,
                         "creating the StatefulSet with its first pod");
@@ -97,6 +101,7 @@ public final class Planner {
                 return waitFor(progressOfInFlightChange(n), "waiting for the membership change to commit");
             }
             Optional<Decision> d = wipeRetired(n)
+                    .or(() -> recreateClaimlessPods(n))
                     .or(() -> o.desiredReplicas() < n ? Optional.of(scaleDown(n)) : Optional.empty())
                     .or(() -> removeOrphans(n))
                     .or(() -> deleteLeftoverClaims(n))
@@ -146,6 +151,22 @@ public final class Planner {
                     return Optional.of(step(new WipeMember(p.ordinal()), Progress.ReplacingMember, p.name()
                             + " runs node " + r.get().nodeId() + ", which was removed from the cluster; deleting its "
                             + "volume claim so it restarts empty and joins as a new member"));
+                }
+            }
+            return Optional.empty();
+        }
+
+        /**
+         * A pod recreated while its old claim was still being deleted waits for that claim forever; deleting
+         * the pod again lets the StatefulSet create a fresh claim with it.
+         */
+        private Optional<Decision> recreateClaimlessPods(int n) {
+            for (PodView p : o.podsInOrder()) {
+                if (p.ordinal() < n && !p.terminating() && !p.ready() && p.report().isEmpty()
+                        && !o.volumeClaims().contains(p.ordinal())) {
+                    return Optional.of(step(new RestartPod(p.ordinal()), Progress.ReplacingMember, p.name()
+                            + " has no volume claim (it was deleted under it); recreating the pod so that the "
+                            + "StatefulSet creates a fresh claim"));
                 }
             }
             return Optional.empty();

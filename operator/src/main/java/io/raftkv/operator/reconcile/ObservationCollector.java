@@ -59,7 +59,7 @@ public final class ObservationCollector {
         Map<Integer, PodView> views = new HashMap<>();
         byOrdinal.forEach((ordinal, pod) -> views.put(ordinal, new PodView(ordinal, pod.getMetadata().getName(),
                 isReady(pod), pod.getMetadata().getDeletionTimestamp() != null, revisionOf(pod),
-                await(reports.get(ordinal), pod))));
+                await(reports.get(ordinal), pod), problemOf(pod))));
 
         Set<Integer> claimOrdinals = new HashSet<>();
         for (PersistentVolumeClaim c : claims) {
@@ -121,6 +121,34 @@ public final class ObservationCollector {
         return pod.getStatus() != null && pod.getStatus().getConditions() != null
                 && pod.getStatus().getConditions().stream()
                 .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    private static final java.util.Set<String> FAILING = java.util.Set.of("ImagePullBackOff", "ErrImagePull",
+            "ErrImageNeverPull", "InvalidImageName", "CrashLoopBackOff", "CreateContainerConfigError",
+            "CreateContainerError", "RunContainerError");
+
+    /** Why Kubernetes cannot run the pod, if it says so. */
+    static Optional<String> problemOf(Pod pod) {
+        if (pod.getStatus() == null) {
+            return Optional.empty();
+        }
+        if (pod.getStatus().getContainerStatuses() != null) {
+            for (var cs : pod.getStatus().getContainerStatuses()) {
+                var waiting = cs.getState() == null ? null : cs.getState().getWaiting();
+                if (waiting != null && FAILING.contains(waiting.getReason())) {
+                    return Optional.of(waiting.getReason() + (waiting.getMessage() == null ? ""
+                            : ": " + waiting.getMessage()));
+                }
+            }
+        }
+        if (pod.getStatus().getConditions() != null) {
+            for (var c : pod.getStatus().getConditions()) {
+                if ("PodScheduled".equals(c.getType()) && "False".equals(c.getStatus())) {
+                    return Optional.of(c.getReason() + (c.getMessage() == null ? "" : ": " + c.getMessage()));
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private static String revisionOf(Pod pod) {

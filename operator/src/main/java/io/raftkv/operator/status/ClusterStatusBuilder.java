@@ -100,7 +100,7 @@ public final class ClusterStatusBuilder {
     private static State degraded(Decision d, Optional<String> actionError) {
         List<Finding> degrading = d.findings().stream().filter(Finding::degraded).toList();
         if (degrading.isEmpty() && actionError.isEmpty()) {
-            return new State(false, "AsExpected", "all voters are healthy");
+            return new State(false, "AsExpected", d.view().voters().isEmpty() ? "no member yet" : "all voters are healthy");
         }
         String reason = degrading.isEmpty() ? "ActionFailed" : degrading.get(0).reason();
         List<String> messages = new ArrayList<>(degrading.stream().map(Finding::message).toList());

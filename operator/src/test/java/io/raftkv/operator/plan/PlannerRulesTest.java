@@ -8,6 +8,7 @@ import io.raftkv.operator.plan.Action.RemoveMember;
 import io.raftkv.operator.plan.Action.ScaleStatefulSet;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Single decisions on hand-made situations: the edge cases of each rule. */
@@ -122,6 +123,31 @@ class PlannerRulesTest {
         Decision decision = d.pass();
         assertThat(decision.action()).isInstanceOf(RemoveMember.class);
         assertThat(((RemoveMember) decision.action()).nodeId()).isEqualTo(node3);
+    }
+
+    @Test
+    void aPodLeftWithoutItsClaimIsRecreatedSoThatTheStatefulSetMakesAFreshOne() {
+        Driver d = Driver.steady(3);
+        d.world.crash(2);           // the recreated pod waits for its claim: it never starts
+        d.world.claims.remove(2);   // the old claim finished deleting after the pod was recreated
+        Decision decision = d.decide();
+        assertThat(decision.action()).isEqualTo(new Action.RestartPod(2));
+        assertThat(decision.progress()).isEqualTo(Progress.ReplacingMember);
+    }
+
+    @Test
+    void aPodKubernetesCannotRunIsReportedAsDegraded() {
+        Driver d = new Driver();
+        d.world.stsReplicas = 1;
+        Observation o = d.observe();
+        PodView failing = new PodView(0, "demo-0", false, false, "rev-1", java.util.Optional.empty(),
+                java.util.Optional.of("ImagePullBackOff: Back-off pulling image"));
+        Observation withFailingPod = new Observation(o.desiredReplicas(), false, true, o.statefulSet(),
+                Map.of(0, failing), Set.of(0), Map.of(), false);
+        Decision decision = d.planner.decide(withFailingPod);
+        assertThat(decision.findings()).anyMatch(f -> f.reason().equals("PodFailing") && f.degraded()
+                && f.message().contains("demo-0: ImagePullBackOff"));
+        assertThat(decision.progress()).isEqualTo(Progress.Bootstrapping);
     }
 
     @Test
