@@ -58,11 +58,16 @@ class ReconcilerApiServerTest {
         apiServer.applyGeneratedCrd();
         raft = new FakeRaftGroupRouter();
         registry = new SimpleMeterRegistry();
+        operator = startOperator();
+    }
+
+    private static Operator startOperator() {
         ReconcilerSettings settings = new ReconcilerSettings(1000, Duration.ofSeconds(1), Duration.ofMillis(300),
                 Duration.ofHours(1));
-        operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
-        operator.register(new RaftKVClusterReconciler(raft, settings, Clock.systemUTC(), registry));
-        operator.start();
+        Operator o = new Operator(c -> c.withKubernetesClient(client).withCloseClientOnStop(false));
+        o.register(new RaftKVClusterReconciler(raft, settings, Clock.systemUTC(), registry));
+        o.start();
+        return o;
     }
 
     @AfterAll
@@ -248,6 +253,26 @@ class ReconcilerApiServerTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> client.persistentVolumeClaims().inNamespace(namespace)
                 .list().getItems().stream().map(x -> x.getMetadata().getName()).toList(),
                 names -> names.size() == 3 && !names.contains("data-elastic-3") && !names.contains("data-elastic-4"));
+    }
+
+    @Test
+    void anOperatorRestartedInTheMiddleOfAScaleUpFinishesIt() {
+        FakeRaftGroup group = raft.add("phoenix");
+        client.resource(cluster("phoenix", 3)).create();
+        awaitStatus("phoenix", c -> steadyAt(c, 3));
+
+        edit("phoenix", c -> {
+            c.getSpec().setReplicas(5);
+            return c;
+        });
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> client.apps()
+                .statefulSets().inNamespace(namespace).withName("phoenix").get().getSpec().getReplicas() == 4);
+        operator.stop(); // in the middle: the fourth member is being added
+        assertThat(group.voters()).as("stopped before the scale-up finished").hasSizeLessThan(5);
+
+        operator = startOperator();
+        awaitStatus("phoenix", c -> steadyAt(c, 5));
+        assertThat(group.voters()).hasSize(5);
     }
 
     @Test
