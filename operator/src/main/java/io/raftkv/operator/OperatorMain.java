@@ -29,6 +29,11 @@ public final class OperatorMain {
     private OperatorMain() {
     }
 
+    /** The client of the nodes' admin API (the gRPC Cluster service once the node's proto is on main). */
+    public static RaftAdmin createRaftAdmin() {
+        return new UnavailableRaftAdmin();
+    }
+
     public static void main(String[] args) throws IOException {
         OperatorSettings settings = OperatorSettings.fromEnvironment(System.getenv());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -47,7 +52,7 @@ public final class OperatorMain {
                     LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(OperatorSettings.LEASE_NAME)
                             .withLeaseNamespace(ns).withIdentity(settings.identity()).build()));
         });
-        RaftAdmin admin = new UnavailableRaftAdmin();
+        RaftAdmin admin = createRaftAdmin();
         operator.register(new RaftKVClusterReconciler(admin, settings.reconciler(), Clock.systemUTC(), registry),
                 c -> {
                     if (!settings.watchNamespaces().isEmpty()) {

@@ -63,7 +63,11 @@ public sealed interface Action {
     }
 
     /** The pod runs a node ID that was removed: delete its claim and the pod, so it comes back empty, as a new member. */
-    record WipeMember(int ordinal) implements Action {
+    record WipeMember(int ordinal, long retiredNodeId) implements Action {
+        @Override
+        public Long subjectNodeId() {
+            return retiredNodeId;
+        }
     }
 
     /** Delete the claim of an ordinal the StatefulSet no longer runs, so a later scale-up starts clean. */

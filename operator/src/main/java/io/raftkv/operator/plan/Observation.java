@@ -17,10 +17,23 @@ import java.util.TreeMap;
  * @param volumeClaims     ordinals that have a data volume claim
  * @param knownMembers     recorded in status: node ID to the ordinal of the pod that runs it
  * @param bootstrapped     recorded in status: the cluster was created, so no node may create one again
+ * @param lastStep         recorded in status: the last step the operator took
  */
 public record Observation(int desiredReplicas, boolean forceScaleDown, boolean deleteRemovedClaims,
                           Optional<StatefulSetView> statefulSet, Map<Integer, PodView> pods,
-                          Set<Integer> volumeClaims, Map<Long, Integer> knownMembers, boolean bootstrapped) {
+                          Set<Integer> volumeClaims, Map<Long, Integer> knownMembers, boolean bootstrapped,
+                          Optional<RecordedStep> lastStep) {
+
+    /** A step recorded in status: its kind (an {@link Action} class name), pod and node ID. */
+    public record RecordedStep(String kind, String pod, Long nodeId) {
+    }
+
+    public Observation(int desiredReplicas, boolean forceScaleDown, boolean deleteRemovedClaims,
+                       Optional<StatefulSetView> statefulSet, Map<Integer, PodView> pods, Set<Integer> volumeClaims,
+                       Map<Long, Integer> knownMembers, boolean bootstrapped) {
+        this(desiredReplicas, forceScaleDown, deleteRemovedClaims, statefulSet, pods, volumeClaims, knownMembers,
+                bootstrapped, Optional.empty());
+    }
 
     public Observation {
         pods = Map.copyOf(pods);

@@ -148,7 +148,16 @@ public final class Planner {
                 }
                 Optional<NodeReport> r = p.report();
                 if (r.isPresent() && v.isRetired(r.get().nodeId())) {
-                    return Optional.of(step(new WipeMember(p.ordinal()), Progress.ReplacingMember, p.name()
+                    long id = r.get().nodeId();
+                    boolean wipedBefore = o.lastStep().filter(s -> s.kind().equals(WipeMember.class.getSimpleName())
+                            && p.name().equals(s.pod()) && Long.valueOf(id).equals(s.nodeId())).isPresent();
+                    if (wipedBefore) {
+                        findings.add(Finding.degraded("NodeIdReused", p.name() + " came back empty with node ID " + id
+                                + ", which was removed from the cluster: the node must choose a fresh ID when it "
+                                + "joins with an empty disk"));
+                        return Optional.of(waitFor(Progress.Blocked, p.name() + " reuses removed node ID " + id));
+                    }
+                    return Optional.of(step(new WipeMember(p.ordinal(), id), Progress.ReplacingMember, p.name()
                             + " runs node " + r.get().nodeId() + ", which was removed from the cluster; deleting its "
                             + "volume claim so it restarts empty and joins as a new member"));
                 }

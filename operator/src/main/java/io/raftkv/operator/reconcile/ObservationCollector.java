@@ -74,7 +74,7 @@ public final class ObservationCollector {
         boolean bootstrapped = primary.getStatus() != null && Boolean.TRUE.equals(primary.getStatus().getBootstrapped());
         return new Observation(primary.getSpec().getReplicas(), force, deleteClaims, statefulSet.map(this::view),
                 views, claimOrdinals, ClusterStatusBuilder.knownMembers(primary.getStatus(), names.cluster()),
-                bootstrapped);
+                bootstrapped, ClusterStatusBuilder.lastStep(primary.getStatus()));
     }
 
     private StatefulSetView view(StatefulSet sts) {

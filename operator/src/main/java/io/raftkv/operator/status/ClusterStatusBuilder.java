@@ -165,6 +165,16 @@ public final class ClusterStatusBuilder {
                         (a, b) -> a));
     }
 
+    /** The last step recorded in a status. */
+    public static Optional<io.raftkv.operator.plan.Observation.RecordedStep> lastStep(RaftKVClusterStatus status) {
+        if (status == null || status.getOperation() == null || status.getOperation().getType() == null) {
+            return Optional.empty();
+        }
+        OperationStatus op = status.getOperation();
+        return Optional.of(new io.raftkv.operator.plan.Observation.RecordedStep(op.getType(), op.getPod(),
+                op.getNodeId()));
+    }
+
     /** The ordinal of a pod named {@code <cluster>-<ordinal>}, or -1. */
     public static int ordinalOf(String pod, String clusterName) {
         String prefix = clusterName + "-";

@@ -40,7 +40,7 @@ final class Driver {
     Observation observe() {
         return world.observe(desired, force, deleteClaims,
                 ClusterStatusBuilder.knownMembers(status, SimulatedCluster.NAME),
-                Boolean.TRUE.equals(status.getBootstrapped()));
+                Boolean.TRUE.equals(status.getBootstrapped()), ClusterStatusBuilder.lastStep(status));
     }
 
     /** One reconcile pass and one tick. */

@@ -197,8 +197,26 @@ class PlannerScenarioTest {
         d.desired = 3;
         List<Action> actions = d.runUntilSteady(100);
         assertThat(kinds(actions)).containsExactly("ScaleStatefulSet", "WipeMember", "AddLearner", "PromoteLearner");
-        assertThat(actions.get(1)).isEqualTo(new WipeMember(2));
+        assertThat(actions.get(1)).isEqualTo(new WipeMember(2, removed));
         assertThat(d.world.nodeIds().get(2)).isNotEqualTo(removed);
+    }
+
+    @Test
+    void aNodeThatReusesARemovedIdAfterAWipeIsReportedInsteadOfWipedForever() {
+        Driver d = new Driver();
+        d.world.idsFromOrdinal = true; // ID = ordinal + 1, as the node's Kubernetes mode derives it today
+        d.desired = 3;
+        d.runUntilSteady(100);
+        d.desired = 2;
+        d.runUntilSteady(100);
+        d.desired = 3;
+        for (int i = 0; i < 20; i++) {
+            d.pass();
+        }
+        assertThat(d.world.log.stream().filter(a -> a.startsWith("WipeMember"))).hasSize(1);
+        Decision last = d.decisions.get(d.decisions.size() - 1);
+        assertThat(last.progress()).isEqualTo(Progress.Blocked);
+        assertThat(last.findings()).anyMatch(f -> f.reason().equals("NodeIdReused"));
     }
 
     @Test

@@ -62,6 +62,8 @@ final class SimulatedCluster implements RaftAdmin {
     final Set<Long> everAssigned = new HashSet<>();
     private long nextId = 101;
     boolean writes = true;
+    /** Mimic a node that derives its ID from its ordinal (ordinal + 1) instead of choosing a fresh one. */
+    boolean idsFromOrdinal;
 
     final List<String> log = new ArrayList<>();
 
@@ -69,6 +71,11 @@ final class SimulatedCluster implements RaftAdmin {
 
     Observation observe(int desiredReplicas, boolean force, boolean deleteClaims, Map<Long, Integer> knownMembers,
                         boolean bootstrapped) {
+        return observe(desiredReplicas, force, deleteClaims, knownMembers, bootstrapped, Optional.empty());
+    }
+
+    Observation observe(int desiredReplicas, boolean force, boolean deleteClaims, Map<Long, Integer> knownMembers,
+                        boolean bootstrapped, Optional<Observation.RecordedStep> lastStep) {
         Map<Integer, PodView> views = new HashMap<>();
         for (Pod p : pods.values()) {
             Optional<NodeReport> report = reachable(p) ? Optional.of(report(p)) : Optional.empty();
@@ -77,7 +84,7 @@ final class SimulatedCluster implements RaftAdmin {
         Optional<StatefulSetView> sts = stsReplicas == null ? Optional.empty()
                 : Optional.of(new StatefulSetView(stsReplicas, stsStatusCurrent, revision));
         return new Observation(desiredReplicas, force, deleteClaims, sts, views, claims.keySet(), knownMembers,
-                bootstrapped);
+                bootstrapped, lastStep);
     }
 
     static String podName(int ordinal) {
@@ -260,7 +267,7 @@ final class SimulatedCluster implements RaftAdmin {
     private void start(Pod p) {
         long[] disk = claims.get(p.ordinal);
         if (disk[0] == 0) {
-            disk[0] = nextId++;
+            disk[0] = idsFromOrdinal ? p.ordinal + 1 : nextId++;
             everAssigned.add(disk[0]);
             disk[1] = 0;
             if (p.ordinal == 0 && bootstrapAllowed && voters.isEmpty() && retired.isEmpty()) {
