@@ -40,6 +40,8 @@ import org.junit.jupiter.api.Test;
  * small fake StatefulSet controller creates pods and a fake Raft group answers the admin calls.
  * One API server for the whole class (its start takes 4-11 s); each test works in its own namespace.
  */
+@org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable(named = "KUBE_API_TEST_DIR", matches = ".+",
+        disabledReason = "KUBE_API_TEST_DIR is not set: run eval \"$(../shared/k8s/kube-api-test.sh)\" first")
 class ReconcilerApiServerTest {
 
     private static KubeApiServerSupport apiServer;
