@@ -10,7 +10,7 @@ import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
-import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.raftkv.operator.crd.RaftKVCluster;
 import io.raftkv.operator.support.RepoPaths;
 import java.io.IOException;
@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 class ChartAndManifestsTest {
 
     private static final Path CHART = RepoPaths.chart();
+    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
     @Test
     void theChartPassesStrictLint() {
@@ -90,7 +91,7 @@ class ChartAndManifestsTest {
     @Test
     void theExampleIsAThreeMemberClusterOfTheLocalNodeImage() throws IOException {
         try (InputStream in = Files.newInputStream(RepoPaths.root().resolve("deploy/examples/raftkvcluster.yaml"))) {
-            RaftKVCluster example = Serialization.unmarshal(in, RaftKVCluster.class);
+            RaftKVCluster example = SERIALIZATION.unmarshal(in, RaftKVCluster.class);
             assertThat(example.getSpec().getReplicas()).isEqualTo(3);
             assertThat(example.getSpec().getImage()).isEqualTo("local/raftkv-node:dev");
             assertThat(example.getSpec().getImagePullPolicy()).isNotEqualTo(
@@ -110,7 +111,7 @@ class ChartAndManifestsTest {
         List<HasMetadata> objects = new ArrayList<>();
         for (String doc : yaml.split("(?m)^---\\s*$")) {
             if (doc.lines().anyMatch(l -> l.startsWith("kind:"))) {
-                Object o = Serialization.unmarshal(doc);
+                Object o = SERIALIZATION.unmarshal(doc);
                 if (o instanceof KubernetesList list) {
                     objects.addAll(list.getItems());
                 } else if (o instanceof HasMetadata h) {

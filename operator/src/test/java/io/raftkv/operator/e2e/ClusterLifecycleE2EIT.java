@@ -85,7 +85,7 @@ class ClusterLifecycleE2EIT {
                 awaitSteady(env, 3);
                 outagesMs.put("pod deleted", load.takeLongestOutage().toMillis());
 
-                load.close();
+                load.stop();
                 Map<String, String> lost = load.lostWrites();
                 writeReport(outagesMs, load.acknowledgedCount(), load.failures(), lost.size());
                 assertThat(lost).as("acknowledged writes that cannot be read back").isEmpty();

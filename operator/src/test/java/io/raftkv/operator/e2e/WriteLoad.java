@@ -98,9 +98,18 @@ final class WriteLoad implements AutoCloseable {
         return lost;
     }
 
-    @Override
-    public void close() throws InterruptedException {
+    /** Stops writing and waits for the writer. */
+    void stop() {
         running.set(false);
-        writer.join(10_000);
+        try {
+            writer.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
     }
 }
