@@ -274,6 +274,19 @@ public final class RaftNode {
     }
 
     /**
+     * Gives up leadership at once, e.g. because this node's disk failed and it can no longer persist: the most
+     * up-to-date voter is told to campaign (TimeoutNow) so the cluster does not wait an election timeout.
+     * A follower is unaffected. Returns whether this node was the leader.
+     */
+    public boolean stepDown() {
+        if (role != Role.LEADER) {
+            return false;
+        }
+        handOffAndStepDown();
+        return true;
+    }
+
+    /**
      * Reports that everything {@code ready} asked to persist is durable (and everything before it).
      * The node's own log entries count toward commitment only from now on (thesis §10.2.1), and a candidate's
      * vote for itself only once durable.
@@ -425,7 +438,7 @@ public final class RaftNode {
             peers.put(id, new NodeStatus.PeerProgress(log.stableIndex(), log.lastIndex() + 1, "SELF", true));
         }
         return new NodeStatus(id, role, term, leader, log.committed(), applied, log.lastIndex(), log.stableIndex(),
-                membership, Collections.unmodifiableMap(peers));
+                membership, configs.lastKey() <= log.committed(), Collections.unmodifiableMap(peers));
     }
 
     // ------------------------------------------------------------------------------------------ time
@@ -1132,11 +1145,15 @@ public final class RaftNode {
      * the most up-to-date voter to campaign at once so the cluster does not wait an election timeout.
      */
     private void stepDownAfterRemoval() {
+        handOffAndStepDown();
+    }
+
+    private void handOffAndStepDown() {
         long best = NONE;
         long bestMatch = -1;
         for (long v : membership.voters()) {
             Progress pr = progress.get(v);
-            if (pr != null && pr.match > bestMatch) {
+            if (v != id && pr != null && pr.match > bestMatch) {
                 best = v;
                 bestMatch = pr.match;
             }
