@@ -21,7 +21,13 @@ import java.util.TreeSet;
  */
 final class InMemoryCluster {
     private final RaftNode[] nodes;
+    /** Compact a node's log every this many applied entries, keeping a tail, as a server does after snapshots. */
+    private static final long COMPACT_EVERY = 8192;
+    private static final long RETAIN = 1024;
+
     private final ArrayDeque<Message> wire = new ArrayDeque<>();
+    private final long[] applied;
+    private final long[] compactedAt;
     private long appliedOnLeader;
 
     InMemoryCluster(int size) {
@@ -30,6 +36,8 @@ final class InMemoryCluster {
             voters.add(id);
         }
         nodes = new RaftNode[size + 1];
+        applied = new long[size + 1];
+        compactedAt = new long[size + 1];
         for (int id = 1; id <= size; id++) {
             nodes[id] = RaftNode.start(RaftConfig.defaults(id, 42 + id),
                     RecoveredState.bootstrap(Membership.ofVoters(voters)), SnapshotReader.NONE);
@@ -72,6 +80,11 @@ final class InMemoryCluster {
                     if (!committed.isEmpty()) {
                         long last = committed.get(committed.size() - 1).index();
                         n.applied(last);
+                        applied[id] = last;
+                        if (last - compactedAt[id] >= COMPACT_EVERY) {
+                            n.compact(n.snapshotMetaFor(last), RETAIN);
+                            compactedAt[id] = last;
+                        }
                         if (n.role() == Role.LEADER) {
                             appliedOnLeader += committed.size();
                         }
