@@ -1,6 +1,7 @@
 package io.raftkv.runtime;
 
 import io.raftkv.raft.Entry;
+import io.raftkv.raft.EntryType;
 import io.raftkv.raft.Membership;
 import io.raftkv.raft.ReadState;
 import io.raftkv.raft.Ready;
@@ -89,6 +90,9 @@ final class Applier implements AutoCloseable {
     private volatile Membership membership;
     private volatile long snapshotIndex;
     private long lastSnapshotNanos = System.nanoTime();
+    /** The snapshot being written, if any (apply thread only). */
+    private CompletableFuture<SnapshotMeta> snapshotting;
+    private final ExecutorService snapshotThread;
 
     Applier(StateMachine sm, RaftStorage storage, RuntimeOptions options, SnapshotMeta start, String name,
             LongConsumer onApplied, SnapshotListener onSnapshot, Consumer<Membership> onMembership,
@@ -106,6 +110,11 @@ final class Applier implements AutoCloseable {
         this.snapshotIndex = start.index();
         this.thread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+        this.snapshotThread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, name + "-snapshot");
             t.setDaemon(true);
             return t;
         });
@@ -164,10 +173,16 @@ final class Applier implements AutoCloseable {
     CompletableFuture<SnapshotMeta> snapshotNow() {
         CompletableFuture<SnapshotMeta> f = new CompletableFuture<>();
         execute(() -> {
-            try {
-                f.complete(appliedIndex > snapshotIndex ? takeSnapshot() : null);
-            } catch (IOException | RuntimeException e) {
-                f.completeExceptionally(e);
+            if (appliedIndex > snapshotIndex) {
+                takeSnapshot().whenComplete((m, e) -> {
+                    if (e != null) {
+                        f.completeExceptionally(e);
+                    } else {
+                        f.complete(m);
+                    }
+                });
+            } else {
+                f.complete(null);
             }
         }, f);
         return f;
@@ -222,17 +237,12 @@ final class Applier implements AutoCloseable {
     }
 
     private void applyEntry(Entry e) {
-        Object result = null;
-        switch (e.type()) {
-            case NORMAL -> result = sm.apply(e.index(), e.data());
-            case MEMBERSHIP -> {
-                Membership m = Membership.decode(e.data());
-                membership = m;
-                result = m;
-                onMembership.accept(m);
-            }
-            case NOOP -> {
-            }
+        Object result = sm.apply(e);
+        if (e.type() == EntryType.MEMBERSHIP) {
+            Membership m = Membership.decode(e.data());
+            membership = m;
+            result = m;
+            onMembership.accept(m);
         }
         appliedIndex = e.index();
         appliedTerm = e.term();
@@ -286,30 +296,65 @@ final class Applier implements AutoCloseable {
         boolean byTime = since > 0 && !options.snapshotInterval().isZero()
                 && System.nanoTime() - lastSnapshotNanos >= options.snapshotInterval().toNanos();
         if (byCount || byTime) {
-            try {
-                takeSnapshot();
-            } catch (IOException | RuntimeException e) {
-                log.warn("snapshot at index {} failed; will retry", appliedIndex, e);
-                lastSnapshotNanos = System.nanoTime();
-            }
+            takeSnapshot();
         }
     }
 
-    private SnapshotMeta takeSnapshot() throws IOException {
-        long t0 = System.nanoTime();
+    /**
+     * Captures the state machine here (cheap) and writes the snapshot on the snapshot thread, so applying goes
+     * on meanwhile. At most one snapshot is written at a time.
+     */
+    private CompletableFuture<SnapshotMeta> takeSnapshot() {
+        if (snapshotting != null) {
+            return snapshotting;
+        }
         SnapshotMeta meta = new SnapshotMeta(appliedIndex, appliedTerm, membership, 0);
-        storage.saveSnapshot(meta, sm::writeSnapshot);
-        snapshotIndex = meta.index();
+        RaftStorage.SnapshotWriter writer = sm.capture();
         lastSnapshotNanos = System.nanoTime();
-        metrics.snapshotTaken(System.nanoTime() - t0);
-        log.info("snapshot saved at index {} in {} ms", meta.index(), (System.nanoTime() - t0) / 1_000_000);
-        onSnapshot.saved(meta);
-        return meta;
+        CompletableFuture<SnapshotMeta> f = new CompletableFuture<>();
+        snapshotting = f;
+        try {
+            snapshotThread.execute(() -> {
+                long t0 = System.nanoTime();
+                try {
+                    long[] size = new long[1];
+                    storage.saveSnapshot(meta, out -> {
+                        CountingOutputStream counting = new CountingOutputStream(out);
+                        writer.writeTo(counting);
+                        counting.flush();
+                        size[0] = counting.count();
+                    });
+                    // The core sends the snapshot in chunks up to its size, so the size must be the real one.
+                    SnapshotMeta saved = new SnapshotMeta(meta.index(), meta.term(), meta.membership(), size[0]);
+                    snapshotIndex = Math.max(snapshotIndex, meta.index());
+                    metrics.snapshotTaken(System.nanoTime() - t0);
+                    log.info("snapshot saved at index {} ({} bytes) in {} ms", meta.index(), size[0],
+                            (System.nanoTime() - t0) / 1_000_000);
+                    onSnapshot.saved(saved);
+                    f.complete(saved);
+                } catch (IOException | RuntimeException e) {
+                    log.warn("snapshot at index {} failed; will retry", meta.index(), e);
+                    f.completeExceptionally(e);
+                } finally {
+                    execute(() -> snapshotting = null, null);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            snapshotting = null;
+            f.completeExceptionally(e);
+        }
+        return f;
     }
 
     /** Fails everything still waiting and stops the apply thread. */
     @Override
     public void close() {
+        snapshotThread.shutdown();
+        try {
+            snapshotThread.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         thread.shutdown();
         try {
             thread.awaitTermination(10, TimeUnit.SECONDS);

@@ -123,7 +123,7 @@ public final class RaftRuntime implements AutoCloseable {
             // Make the founding membership durable (as a snapshot at index 0) so that a restart never depends on
             // the configuration again: changing the peer list later cannot fork the cluster's history.
             SnapshotMeta meta = SnapshotMeta.bootstrap(bootstrap);
-            storage.saveSnapshot(meta, sm::writeSnapshot);
+            storage.saveSnapshot(meta, sm.capture());
             log.info("bootstrapped a new cluster with voters {}", bootstrap.voters());
             return new RecoveredState(rec.hardState(), meta, List.of());
         }

@@ -1,23 +1,29 @@
 package io.raftkv.runtime;
 
+import io.raftkv.raft.Entry;
+import io.raftkv.storage.RaftStorage;
+
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 
 /**
- * The replicated application that {@link RaftRuntime} drives. Every method is called from the runtime's single
- * apply thread, in log order, so implementations need no locking for the runtime's sake.
+ * The replicated application that {@link RaftRuntime} drives. {@link #apply}, {@link #capture} and
+ * {@link #restore} are called from the runtime's single apply thread, in log order.
  */
 public interface StateMachine {
 
     /**
-     * Applies one committed command (a NORMAL entry at {@code index}). Must be deterministic: every replica
-     * computes the same result and state from the same commands. Returns what the proposer is answered with.
+     * Applies the next committed entry (every entry, NOOP and MEMBERSHIP included, so the state machine can
+     * track the applied index). Must be deterministic: every replica computes the same result and state from
+     * the same entries. Returns what the proposer is answered with.
      */
-    Object apply(long index, byte[] command);
+    Object apply(Entry entry);
 
-    /** Writes the whole state, as of the last applied command, for a snapshot. */
-    void writeSnapshot(OutputStream out) throws IOException;
+    /**
+     * Captures the state as of the last applied entry, cheaply (on the apply thread); the returned writer
+     * serializes it later on another thread while applying goes on.
+     */
+    RaftStorage.SnapshotWriter capture();
 
     /** Replaces the whole state by the one a snapshot holds. */
     void restore(InputStream in) throws IOException;
