@@ -1,0 +1,52 @@
+package io.raftkv.kv;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.List;
+
+/**
+ * A point-in-time capture of a {@link KvStateMachine} (from {@link KvStateMachine#capture()}), to be written
+ * out later on any thread: capturing only copies references (the stored arrays are immutable), so the apply
+ * thread is held up for a walk over the map, not for the I/O (the design notes: never build a snapshot on the
+ * consensus thread).
+ */
+public final class KvSnapshot {
+
+    private final long appliedIndex;
+    private final long revision;
+    private final long clockMillis;
+    private final byte[][] keys;
+    private final StoredValue[] values;
+    private final List<SessionTable.Session> sessions;
+
+    KvSnapshot(long appliedIndex, long revision, long clockMillis, byte[][] keys, StoredValue[] values,
+               List<SessionTable.Session> sessions) {
+        this.appliedIndex = appliedIndex;
+        this.revision = revision;
+        this.clockMillis = clockMillis;
+        this.keys = keys;
+        this.values = values;
+        this.sessions = List.copyOf(sessions);
+    }
+
+    /** The log index this snapshot reflects (the last entry applied before it). */
+    public long appliedIndex() {
+        return appliedIndex;
+    }
+
+    public long revision() {
+        return revision;
+    }
+
+    public int keyCount() {
+        return keys.length;
+    }
+
+    /**
+     * Writes the snapshot in {@link SnapshotFormat} (deterministic: the same state always gives the same
+     * bytes). Flushes but does not close {@code out}.
+     */
+    public void writeTo(OutputStream out) throws IOException {
+        SnapshotFormat.write(out, appliedIndex, revision, clockMillis, keys, values, sessions);
+    }
+}
