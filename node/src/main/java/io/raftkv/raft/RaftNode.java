@@ -211,6 +211,15 @@ public final class RaftNode {
             return ProposeResult.refused(ProposeResult.Status.REJECTED, leader,
                     "another membership change is still uncommitted");
         }
+        if (change.kind() == MembershipChange.Kind.PROMOTE) {
+            Progress pr = progress.get(change.nodeId());
+            if (pr != null && pr.match < log.committed()) {
+                // A voter that lags adds to the quorum without helping it: with one more node down the
+                // cluster could stall (thesis §4.2.1). Promote once it has caught up.
+                return ProposeResult.refused(ProposeResult.Status.REJECTED, leader, "learner " + change.nodeId()
+                        + " has not caught up yet (match " + pr.match + " < commit " + log.committed() + ")");
+            }
+        }
         Membership next;
         try {
             next = membership.apply(change);
@@ -506,6 +515,8 @@ public final class RaftNode {
         for (long[] r : reads.drainAll()) {
             if (r[1] == id) {
                 readStates.add(new ReadState(r[0], 0, ReadState.Status.NOT_LEADER, NONE));
+            } else {
+                messages.add(new ReadIndexResponse(id, r[1], term, r[0], 0, false));
             }
         }
         reads = new ReadIndexTracker();
@@ -551,7 +562,11 @@ public final class RaftNode {
         }
     }
 
-    /** Tallies the current (pre-)election. Our own vote counts only once durable (a crash could forget it). */
+    /**
+     * Tallies the current (pre-)election. A candidate that won still waits until its own term and vote are
+     * durable: otherwise it could crash, restart in the previous term, campaign for the same term again, win
+     * it a second time with the same voters, and lead one term twice with two different logs.
+     */
     private void countVotes() {
         if (role != Role.PRE_CANDIDATE && role != Role.CANDIDATE) {
             return;
@@ -561,10 +576,6 @@ public final class RaftNode {
         for (long voter : membership.voters()) {
             Boolean v = votes.get(voter);
             if (v == null) {
-                continue;
-            }
-            if (voter == id && role == Role.CANDIDATE
-                    && !(durableHardState.term() == term && durableHardState.vote() == id)) {
                 continue;
             }
             if (v) {
@@ -579,7 +590,7 @@ public final class RaftNode {
                     becomeCandidate();
                     requestVotes(term, false, false);
                     countVotes();
-                } else {
+                } else if (durableHardState.term() == term && durableHardState.vote() == id) {
                     becomeLeader();
                 }
             }
@@ -654,6 +665,10 @@ public final class RaftNode {
             messages.add(new HeartbeatResponse(id, m.from(), term, 0, log.lastIndex()));
         } else if (m instanceof VoteRequest r && r.preVote()) {
             messages.add(new VoteResponse(id, m.from(), term, true, false));
+        } else if (m instanceof ReadIndexRequest r) {
+            messages.add(new ReadIndexResponse(id, m.from(), term, r.requestId(), 0, false));
+        } else if (m instanceof ReadIndexResponse r) {
+            readStates.add(new ReadState(r.requestId(), 0, ReadState.Status.NOT_LEADER, leader));
         }
     }
 
@@ -800,7 +815,6 @@ public final class RaftNode {
         membership = meta.membership();
         installedSnapshot = meta;
         latestSnapshot = meta;
-        applied = meta.index();
         messagesAfterPersist.add(new SnapshotResponse(id, m.from(), term, meta.index(), meta.sizeBytes(), true));
     }
 
@@ -971,13 +985,19 @@ public final class RaftNode {
             }
             return;
         }
-        if (pr.maybeUpdate(m.index())) {
+        boolean updated = pr.maybeUpdate(m.index());
+        if (updated || (pr.match == m.index() && pr.state == Progress.State.PROBE)) {
             if (pr.state == Progress.State.PROBE) {
                 pr.becomeReplicate();
             } else if (pr.state == Progress.State.SNAPSHOT && pr.match >= pr.snapshot.index()) {
                 pr.becomeProbe();
             }
+        }
+        if (updated) {
             maybeCommit();
+            if (role != Role.LEADER) {
+                return; // the commit removed us from the configuration
+            }
             if (m.from() == leadTransferee && pr.match == log.lastIndex()) {
                 messages.add(new TimeoutNow(id, m.from(), term));
             }
@@ -1001,7 +1021,10 @@ public final class RaftNode {
             pr.inflights.freeFirst(); // an acknowledgement may have been lost; keep the pipeline moving
         }
         if (pr.match < log.lastIndex()) {
-            sendAppend(m.from(), pr, false);
+            // Even with nothing new to send: an empty AppendEntries at next-1 is rejected if appends were
+            // lost, which drops the follower back to PROBE and resends them (otherwise an idle cluster
+            // would never commit the lost tail).
+            sendAppend(m.from(), pr, true);
         }
     }
 
@@ -1038,7 +1061,7 @@ public final class RaftNode {
         } else if (m instanceof HeartbeatResponse r) {
             round = r.readRound();
         }
-        if (round > pr.ackedReadRound) {
+        if (round > pr.ackedReadRound && round <= reads.round()) {
             pr.ackedReadRound = round;
             if (reads.hasPending()) {
                 confirmReads();
@@ -1198,6 +1221,7 @@ public final class RaftNode {
             return false;
         }
         boolean member = membership.isMember(m.from());
+        boolean retired = membership.retired().contains(m.from());
         if (m instanceof AppendEntries a) {
             return wellFormedAppend(a);
         } else if (m instanceof Heartbeat h) {
@@ -1207,16 +1231,18 @@ public final class RaftNode {
                     && s.offset() >= 0 && s.data() != null && s.data().length <= cfg.maxIncomingEntryBytes()
                     && s.offset() + s.data().length <= s.meta().sizeBytes() && s.meta().membership() != null;
         } else if (m instanceof VoteRequest r) {
-            return membership.isVoter(r.from()) && r.lastLogIndex() >= 0 && r.lastLogTerm() >= 0
-                    && r.lastLogTerm() <= r.term();
+            // Thesis §4.1: vote even for a candidate outside our (possibly stale) configuration; only removed
+            // IDs are refused. PreVote and the leader lease keep strangers from disrupting.
+            return !retired && r.lastLogIndex() >= 0 && r.lastLogTerm() >= 0 && r.lastLogTerm() <= r.term();
         } else if (m instanceof VoteResponse r) {
-            return membership.isVoter(r.from());
+            return !retired;
         } else if (m instanceof AppendResponse r) {
             return member && r.index() >= 0 && r.hintIndex() >= 0 && r.hintTerm() >= 0;
         } else if (m instanceof SnapshotResponse r) {
             return member && r.nextOffset() >= 0;
         } else if (m instanceof TimeoutNow) {
-            return membership.isVoter(m.from());
+            // A leader that removed itself hands over with TimeoutNow: it is retired in the new configuration.
+            return m.from() == leader || !retired;
         } else if (m instanceof ReadIndexResponse r) {
             return r.index() >= 0;
         }
@@ -1236,7 +1262,18 @@ public final class RaftNode {
             }
             lastTerm = e.term();
             bytes += e.sizeBytes();
+            if (e.type() == EntryType.MEMBERSHIP && !isValidMembership(e.data())) {
+                return false;
+            }
         }
         return bytes <= cfg.maxIncomingEntryBytes();
+    }
+
+    private static boolean isValidMembership(byte[] data) {
+        try {
+            return !Membership.decode(data).voters().isEmpty();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 }

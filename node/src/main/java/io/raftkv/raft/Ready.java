@@ -16,9 +16,9 @@ import java.util.List;
  *       {@link #hardState()};</li>
  *   <li>only then send {@link #messagesAfterPersist()} (votes and acknowledgements that promise durability)
  *       and call {@link RaftNode#persisted(Ready)};</li>
- *   <li>restore the state machine from {@link #snapshot()} if set, then apply {@link #committedEntries()} in
- *       order (these are always durable locally already) and report progress with
- *       {@link RaftNode#applied(long)};</li>
+ *   <li>restore the state machine from {@link #snapshot()} if set (and report {@code applied(snapshot.index())}),
+ *       then apply {@link #committedEntries()} in order (these are always durable locally already) and report
+ *       progress with {@link RaftNode#applied(long)};</li>
  *   <li>answer {@link #readStates()}: each read may be served once the applied index reaches its index.</li>
  * </ol>
  * Several Readys may be outstanding; they must be persisted in the order they were produced, and a Ready's

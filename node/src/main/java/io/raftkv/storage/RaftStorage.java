@@ -37,8 +37,8 @@ public interface RaftStorage extends Closeable {
     void writeSnapshotChunk(InstallSnapshot chunk) throws IOException;
 
     /**
-     * The snapshot whose chunks were written is complete: make it the current snapshot and drop every log
-     * entry it covers (all of them if the log does not contain the snapshot's last entry).
+     * The snapshot whose chunks were written is complete: make it the current snapshot and discard the whole
+     * log — the snapshot replaces it (§7); entries after it arrive afterwards through {@link #append}.
      */
     void installSnapshot(SnapshotMeta meta) throws IOException;
 

@@ -25,6 +25,8 @@ final class MiniCluster {
     final Set<Long> isolated = new HashSet<>();
     final Map<Long, ByteArrayOutputStream> receiving = new HashMap<>();
     final ArrayDeque<Message> wire = new ArrayDeque<>();
+    /** Messages matching this are lost on the wire. */
+    java.util.function.Predicate<Message> drop = m -> false;
     long delivered;
 
     MiniCluster(long... ids) {
@@ -70,7 +72,7 @@ final class MiniCluster {
                 any = true;
                 Message m = wire.poll();
                 RaftNode to = nodes.get(m.to());
-                if (to != null && !isolated.contains(m.to()) && !isolated.contains(m.from())) {
+                if (to != null && !isolated.contains(m.to()) && !isolated.contains(m.from()) && !drop.test(m)) {
                     delivered++;
                     to.step(m);
                 }
@@ -94,6 +96,7 @@ final class MiniCluster {
         }
         if (r.snapshot() != null) {
             snapshotBytes.put(n.id(), receiving.remove(n.id()).toByteArray());
+            n.applied(r.snapshot().index());
             List<Entry> list = applied.get(n.id());
             list.clear();
             for (int i = 0; i < r.snapshot().index(); i++) {

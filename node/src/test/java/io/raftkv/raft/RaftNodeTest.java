@@ -117,7 +117,8 @@ class RaftNodeTest {
         assertThat(c.node(4).membership().voters()).containsExactlyInAnyOrder(1L, 2L, 3L, 4L);
         // Remove the leader itself: it steps down once the change commits and hands over at once.
         assertThat(c.node(leader).proposeMembership(MembershipChange.remove(leader)).accepted()).isTrue();
-        c.tickUntil(() -> c.leader() != RaftNode.NONE && c.leader() != leader, 100);
+        // The removed leader hands over with TimeoutNow: no election timeout (>= 10 ticks) is waited for.
+        c.tickUntil(() -> c.leader() != RaftNode.NONE && c.leader() != leader, 3);
         assertThat(c.node(leader).role()).isNotEqualTo(Role.LEADER);
         long newLeader = c.leader();
         assertThat(c.node(newLeader).membership().isMember(leader)).isFalse();
@@ -181,9 +182,74 @@ class RaftNodeTest {
                 List.of(Entry.normal(5, term, new byte[1])), 0, 0));
         f.step(new io.raftkv.raft.message.AppendEntries(leader, follower, term, last, f.termAt(last),
                 List.of(Entry.normal(last + 1, term + 5, new byte[1])), 0, 0));
-        f.step(new io.raftkv.raft.message.VoteRequest(99, follower, term + 10, 1000, term + 10, false, false));
-        assertThat(f.droppedMessages()).isEqualTo(3);
+        Membership bad = new Membership(Set.of(), Set.of(7L), Set.of());
+        f.step(new io.raftkv.raft.message.AppendEntries(leader, follower, term, last, f.termAt(last),
+                List.of(new Entry(last + 1, term, EntryType.MEMBERSHIP, bad.encode())), 0, 0));
+        f.step(new io.raftkv.raft.message.AppendEntries(leader, follower, term, last, f.termAt(last),
+                List.of(new Entry(last + 1, term, EntryType.MEMBERSHIP, new byte[]{1, 2, 3})), 0, 0));
+        assertThat(f.droppedMessages()).isEqualTo(4);
         assertThat(f.term()).isEqualTo(term);
         assertThat(f.lastIndex()).isEqualTo(last);
+    }
+
+    @Test
+    void candidateBecomesLeaderOnlyOnceItsTermAndVoteAreDurable() {
+        MiniCluster c = new MiniCluster(1, 2, 3);
+        RaftNode n1 = c.node(1);
+        // Drive node 1 alone through PreVote into candidacy, delivering by hand.
+        while (n1.role() != Role.PRE_CANDIDATE) {
+            n1.tick();
+        }
+        Ready pre = n1.ready();
+        n1.persisted(pre);
+        for (var m : pre.messages()) {
+            c.node(m.to()).step(m);
+        }
+        for (long id : List.of(2L, 3L)) { // 2 and 3 grant the pre-vote; node 1 becomes candidate for term 1
+            Ready r = c.node(id).ready();
+            c.node(id).persisted(r);
+            r.messages().forEach(n1::step);
+        }
+        assertThat(n1.role()).isEqualTo(Role.CANDIDATE);
+        Ready campaign = n1.ready(); // holds hard state (term 1, vote 1): deliberately NOT persisted yet
+        assertThat(campaign.hardState().vote()).isEqualTo(1);
+        for (var m : campaign.messages()) {
+            c.node(m.to()).step(m);
+        }
+        for (long id : List.of(2L, 3L)) {
+            Ready r = c.node(id).ready();
+            c.node(id).persisted(r);
+            for (var m : r.messagesAfterPersist()) {
+                n1.step(m); // both grant
+            }
+        }
+        assertThat(n1.role()).as("must not lead before its own vote is durable").isEqualTo(Role.CANDIDATE);
+        n1.persisted(campaign);
+        assertThat(n1.role()).isEqualTo(Role.LEADER);
+    }
+
+    @Test
+    void lostTrailingAppendsAreRecoveredInAnIdleCluster() {
+        MiniCluster c = new MiniCluster(1, 2, 3);
+        long leader = c.electLeader();
+        c.tick(3); // both followers in REPLICATE
+        c.drop = m -> m instanceof io.raftkv.raft.message.AppendEntries a && !a.entries().isEmpty();
+        assertThat(c.node(leader).propose("lost".getBytes()).accepted()).isTrue();
+        c.stabilize();
+        long uncommitted = c.node(leader).lastIndex();
+        assertThat(c.node(leader).commitIndex()).isLessThan(uncommitted);
+        c.drop = m -> false;
+        c.tickUntil(() -> c.node(leader).commitIndex() == uncommitted, 10);
+    }
+
+    @Test
+    void votesForACandidateOutsideItsStaleConfigurationButNotForRemovedNodes() {
+        MiniCluster c = new MiniCluster(1, 2, 3);
+        RaftNode n1 = c.node(1);
+        n1.step(new io.raftkv.raft.message.VoteRequest(9, 1, 5, 100, 4, false, false));
+        Ready r = n1.ready();
+        assertThat(r.messagesAfterPersist()).singleElement()
+                .isInstanceOfSatisfying(io.raftkv.raft.message.VoteResponse.class, v -> assertThat(v.granted()).isTrue());
+        assertThat(n1.droppedMessages()).isZero();
     }
 }
