@@ -293,6 +293,7 @@ public final class RaftKvClient implements AutoCloseable {
     private static boolean retryable(Status.Code code, String reason, Throwable cause) {
         return switch (code) {
             case UNAVAILABLE -> true;
+            case CANCELLED -> true; // the server went away mid-call (this client never cancels a call itself)
             case RESOURCE_EXHAUSTED -> !reason.equals("DISK_ALARM");
             case FAILED_PRECONDITION -> reason.equals("NOT_LEADER");
             case DEADLINE_EXCEEDED -> true; // one attempt's timeout; the overall deadline is checked before retrying

@@ -227,16 +227,18 @@ public final class RaftKvNode implements AutoCloseable {
         }
         housekeeping.shutdownNow();
         runtime.close(transferWait);
+        transport.close();
+        // Peers' replication streams into this server never end on their own: give client calls in flight a
+        // moment to finish, then cut the rest.
         grpc.shutdown();
         try {
-            if (!grpc.awaitTermination(2, TimeUnit.SECONDS)) {
+            if (transferWait.isZero() || !grpc.awaitTermination(300, TimeUnit.MILLISECONDS)) {
                 grpc.shutdownNow();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             grpc.shutdownNow();
         }
-        transport.close();
         clusterService.close();
         try {
             storage.close();
