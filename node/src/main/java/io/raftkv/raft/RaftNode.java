@@ -349,14 +349,19 @@ public final class RaftNode {
         HardState hs = currentHardState();
         HardState hsOut = hs.equals(lastHardState) ? null : hs;
         lastHardState = hs;
-        Ready r = new Ready(hsOut, snapshotChunks, installedSnapshot, log.takeUnstable(), messages,
-                messagesAfterPersist, log.takeCommitted(MAX_APPLY_BYTES_PER_READY), readStates);
-        snapshotChunks = snapshotChunks.isEmpty() ? snapshotChunks : new ArrayList<>();
+        Ready r = new Ready(hsOut, handOut(snapshotChunks), installedSnapshot, log.takeUnstable(), handOut(messages),
+                handOut(messagesAfterPersist), log.takeCommitted(MAX_APPLY_BYTES_PER_READY), handOut(readStates));
+        snapshotChunks = new ArrayList<>();
         installedSnapshot = null;
-        messages = messages.isEmpty() ? messages : new ArrayList<>();
-        messagesAfterPersist = messagesAfterPersist.isEmpty() ? messagesAfterPersist : new ArrayList<>();
-        readStates = readStates.isEmpty() ? readStates : new ArrayList<>();
+        messages = new ArrayList<>();
+        messagesAfterPersist = new ArrayList<>();
+        readStates = new ArrayList<>();
         return r;
+    }
+
+    /** A Ready never changes after it was handed out: the node keeps no reference to the lists it gives away. */
+    private static <T> List<T> handOut(List<T> pending) {
+        return pending.isEmpty() ? List.of() : Collections.unmodifiableList(pending);
     }
 
     // ------------------------------------------------------------------------------------------ queries
