@@ -6,7 +6,9 @@ import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.raftkv.client.RaftKvClient;
 import io.raftkv.config.HostPort;
+import io.raftkv.http.HttpApi;
 import io.raftkv.config.NodeConfig;
 import io.raftkv.grpc.ClusterService;
 import io.raftkv.grpc.KvService;
@@ -28,6 +30,8 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -46,6 +50,8 @@ import java.util.stream.Collectors;
 public final class RaftKvNode implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RaftKvNode.class);
+    /** A node is ready once it applied all but this many entries it knows committed. */
+    static final long READY_MAX_LAG = 1000;
 
     private final NodeConfig config;
     private final long id;
@@ -61,6 +67,8 @@ public final class RaftKvNode implements AutoCloseable {
     private final ScheduledExecutorService housekeeping;
     private final DiskAlarm diskAlarm;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final RaftKvClient httpClient;
+    private final HttpApi http;
 
     private RaftKvNode(NodeConfig config, RaftStorage storage, FaultInjector faults, DiskAlarm diskAlarm,
                        Consumer<Throwable> fatal) throws IOException {
@@ -131,6 +139,22 @@ public final class RaftKvNode implements AutoCloseable {
             return th;
         });
         housekeeping.scheduleWithFixedDelay(this::recordMissingAddresses, 1, 1, TimeUnit.SECONDS);
+        if (config.http() != null && !config.http().isBlank()) {
+            List<String> endpoints = new ArrayList<>();
+            endpoints.add(advertise);
+            directory.all().values().stream().filter(a -> !a.equals(advertise)).forEach(endpoints::add);
+            this.httpClient = new RaftKvClient(endpoints);
+            try {
+                this.http = new HttpApi(config.http(), httpClient, () -> ready(READY_MAX_LAG), this::describe, metrics);
+            } catch (IOException e) {
+                close(Duration.ZERO);
+                throw new IOException("cannot listen on " + config.http() + " (http): " + e.getMessage(), e);
+            }
+            log.info("node {} serving HTTP on {}", id, config.http());
+        } else {
+            this.httpClient = null;
+            this.http = null;
+        }
         log.info("node {} of cluster '{}' serving gRPC on {} (advertised as {})", id, config.clusterName(),
                 config.listen(), advertise);
     }
@@ -204,6 +228,19 @@ public final class RaftKvNode implements AutoCloseable {
         return diskAlarm;
     }
 
+    /** The HTTP port, or -1 if HTTP is off. */
+    public int httpPort() {
+        return http == null ? -1 : http.port();
+    }
+
+    /** One line about this node's Raft state, for /readyz and logs. */
+    public String describe() {
+        RaftRuntime.View v = runtime.view();
+        return "node " + id + " role " + v.role() + " term " + v.term() + " leader " + v.leader() + " commit "
+                + v.commitIndex() + " applied " + runtime.appliedIndex()
+                + (runtime.membership().isMember(id) ? "" : " (not a member yet)");
+    }
+
     /**
      * Ready to serve: a member of a cluster whose leader it knows, and caught up with what it knows committed
      * (apply lag at most {@code maxLag} entries).
@@ -226,6 +263,10 @@ public final class RaftKvNode implements AutoCloseable {
             return;
         }
         housekeeping.shutdownNow();
+        if (http != null) {
+            http.close();
+            httpClient.close();
+        }
         runtime.close(transferWait);
         transport.close();
         // Peers' replication streams into this server never end on their own: give client calls in flight a
