@@ -8,7 +8,6 @@ import io.raftkv.storage.RaftStorage;
 import io.raftkv.transport.FaultInjector;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,21 +23,21 @@ import static org.awaitility.Awaitility.await;
  * Nodes of one cluster in this JVM, talking real gRPC on loopback ports, with a shared fault injector between
  * peers and in-memory storage that survives a "crash" (so a restarted node recovers from it).
  */
-final class InProcessCluster implements AutoCloseable {
+public final class InProcessCluster implements AutoCloseable {
 
-    final FaultInjector faults = new FaultInjector();
+    public final FaultInjector faults = new FaultInjector();
     final Map<Long, RaftStorage> storages = new LinkedHashMap<>();
     final Map<Long, NodeConfig> configs = new LinkedHashMap<>();
-    final Map<Long, RaftKvNode> nodes = new LinkedHashMap<>();
+    public final Map<Long, RaftKvNode> nodes = new LinkedHashMap<>();
     final List<Throwable> fatalErrors = new CopyOnWriteArrayList<>();
     private final List<RaftKvClient> clients = new ArrayList<>();
     private final UnaryOperator<NodeConfig> tweak;
 
-    InProcessCluster(int size) throws IOException {
+    public InProcessCluster(int size) throws IOException {
         this(size, c -> c);
     }
 
-    InProcessCluster(int size, UnaryOperator<NodeConfig> tweak) throws IOException {
+    public InProcessCluster(int size, UnaryOperator<NodeConfig> tweak) throws IOException {
         this.tweak = tweak;
         List<NodeConfig.Peer> peers = new ArrayList<>();
         for (long id = 1; id <= size; id++) {
@@ -58,13 +57,13 @@ final class InProcessCluster implements AutoCloseable {
                 new NodeConfig.Raft(20, 10, 1, 64), d.snapshot(), d.limits(), d.disk()));
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
     }
 
-    RaftKvNode start(long id) throws IOException {
+    public RaftKvNode start(long id) throws IOException {
         RaftStorage storage = storages.computeIfAbsent(id, k -> new MemoryRaftStorage());
         RaftKvNode node = RaftKvNode.start(configs.get(id), storage, faults, DiskAlarm.NEVER, fatalErrors::add);
         nodes.put(id, node);
@@ -72,45 +71,45 @@ final class InProcessCluster implements AutoCloseable {
     }
 
     /** Adds a node that joins the running cluster (initial-cluster-state: existing); it is not a member yet. */
-    RaftKvNode startJoining(long id) throws IOException {
+    public RaftKvNode startJoining(long id) throws IOException {
         String address = "127.0.0.1:" + freePort();
         configs.put(id, config(id, address, List.of(), "existing"));
         return start(id);
     }
 
     /** Stops a node at once, without handing over leadership: like SIGKILL, but its storage survives. */
-    void crash(long id) {
+    public void crash(long id) {
         RaftKvNode n = nodes.remove(id);
         if (n != null) {
             n.close(Duration.ZERO);
         }
     }
 
-    RaftKvNode node(long id) {
+    public RaftKvNode node(long id) {
         return nodes.get(id);
     }
 
-    String address(long id) {
+    public String address(long id) {
         return configs.get(id).advertise();
     }
 
-    List<String> endpoints() {
+    public List<String> endpoints() {
         return configs.values().stream().map(NodeConfig::advertise).toList();
     }
 
-    RaftKvClient client() {
+    public RaftKvClient client() {
         RaftKvClient c = new RaftKvClient(endpoints(), RaftKvClient.Options.defaults().withDeadline(Duration.ofSeconds(15)));
         clients.add(c);
         return c;
     }
 
     /** The single live node that considers itself leader and that the others follow. */
-    RaftKvNode awaitLeader() {
+    public RaftKvNode awaitLeader() {
         await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(10)).until(() -> leaderOrNull() != null);
         return leaderOrNull();
     }
 
-    RaftKvNode leaderOrNull() {
+    public RaftKvNode leaderOrNull() {
         RaftKvNode leader = null;
         for (RaftKvNode n : nodes.values()) {
             if (n.runtime().view().role() == Role.LEADER) {
@@ -123,7 +122,7 @@ final class InProcessCluster implements AutoCloseable {
         return leader;
     }
 
-    List<RaftKvNode> followers() {
+    public List<RaftKvNode> followers() {
         RaftKvNode leader = awaitLeader();
         return nodes.values().stream().filter(n -> n != leader).toList();
     }
@@ -137,9 +136,5 @@ final class InProcessCluster implements AutoCloseable {
         if (!fatalErrors.isEmpty()) {
             throw new AssertionError("a node hit a fatal error", fatalErrors.get(0));
         }
-    }
-
-    static void uncheck(IOException e) {
-        throw new UncheckedIOException(e);
     }
 }
