@@ -271,10 +271,15 @@ public record NodeConfig(String clusterName, long nodeId, String listen, String 
                         .orElse(listen);
             }
         }
+        HostPort advertised = HostPort.parse(adv);
+        if (advertised.host().equals("0.0.0.0") || advertised.host().equals("::")) {
+            throw new ConfigException("advertise: this node would be advertised as " + advertised
+                    + ", which other nodes cannot reach; set advertise (or list this node among the peers)");
+        }
         if (initial.isEmpty()) {
             initial = List.of(new Peer(id, adv));
         }
-        return new ResolvedIdentity(id, HostPort.parse(adv), initial);
+        return new ResolvedIdentity(id, advertised, initial);
     }
 
     /** This node's ID, the address others reach it at, and the initial members (for bootstrap). */
