@@ -90,9 +90,6 @@ final class ClusterBenchCommand implements Callable<Integer> {
             result.put("load_writes_per_second", keys / loadSeconds);
             out.printf("loaded %d keys (%d B keys, %d B values) in %.1f s: %.0f writes/s%n", keys, keySize, valueSize,
                     loadSeconds, keys / loadSeconds);
-            for (int i = 1; i <= nodes; i++) {
-                System.gc(); // does not reach the nodes; their RSS is what the OS reports
-            }
             long live = (long) keys * (keySize + valueSize);
             long budget = 2 * live + (150L << 20);
             ArrayNode rss = result.putArray("rss_mib");

@@ -29,6 +29,8 @@ public final class InProcessCluster implements AutoCloseable {
     final Map<Long, RaftStorage> storages = new LinkedHashMap<>();
     final Map<Long, NodeConfig> configs = new LinkedHashMap<>();
     public final Map<Long, RaftKvNode> nodes = new LinkedHashMap<>();
+    /** Raise a node's disk alarm by adding its ID here. */
+    public final java.util.Set<Long> diskFull = java.util.concurrent.ConcurrentHashMap.newKeySet();
     final List<Throwable> fatalErrors = new CopyOnWriteArrayList<>();
     private final List<RaftKvClient> clients = new ArrayList<>();
     private final UnaryOperator<NodeConfig> tweak;
@@ -65,7 +67,8 @@ public final class InProcessCluster implements AutoCloseable {
 
     public RaftKvNode start(long id) throws IOException {
         RaftStorage storage = storages.computeIfAbsent(id, k -> new MemoryRaftStorage());
-        RaftKvNode node = RaftKvNode.start(configs.get(id), storage, faults, DiskAlarm.NEVER, fatalErrors::add);
+        RaftKvNode node = RaftKvNode.start(configs.get(id), storage, faults, () -> diskFull.contains(id),
+                fatalErrors::add);
         nodes.put(id, node);
         return node;
     }
