@@ -166,6 +166,10 @@ public final class RaftKvClient implements AutoCloseable {
         return join(casVersionAsync(utf8(key), expectedVersion, utf8(newValue)));
     }
 
+    public CompareAndSwapResponse casVersion(ByteString key, long expectedVersion, ByteString newValue) {
+        return join(casVersionAsync(key, expectedVersion, newValue));
+    }
+
     public RangeResponse range(RangeRequest request) {
         return join(rangeAsync(request));
     }

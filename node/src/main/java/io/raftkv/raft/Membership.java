@@ -1,6 +1,7 @@
 package io.raftkv.raft;
 
 import java.nio.ByteBuffer;
+import java.util.Collections;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -18,9 +19,10 @@ public record Membership(Set<Long> voters, Set<Long> learners, Set<Long> retired
     public static final Membership EMPTY = new Membership(Set.of(), Set.of(), Set.of());
 
     public Membership {
-        voters = Set.copyOf(voters);
-        learners = Set.copyOf(learners);
-        retired = Set.copyOf(retired);
+        // Sorted, so every iteration over members is in the same order in every JVM (deterministic replay).
+        voters = Collections.unmodifiableSortedSet(new TreeSet<>(voters));
+        learners = Collections.unmodifiableSortedSet(new TreeSet<>(learners));
+        retired = Collections.unmodifiableSortedSet(new TreeSet<>(retired));
         for (Long id : voters) {
             if (learners.contains(id) || retired.contains(id)) {
                 throw new IllegalArgumentException("node " + id + " is a voter and also a learner or retired");

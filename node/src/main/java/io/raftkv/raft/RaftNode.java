@@ -496,8 +496,23 @@ public final class RaftNode {
 
     // ------------------------------------------------------------------------------------------ roles
 
+    /**
+     * Whether this node may campaign: it is a voter in its latest configuration, or that configuration
+     * removes it but is not committed yet and it was a voter before. The second case is a leader that removed
+     * itself and crashed before the change reached a majority (thesis §4.2.2: it keeps managing the cluster
+     * until the change commits): without it, a two-voter cluster {L, F} would wait forever, F needing L's
+     * vote and L refusing it for having the newer log. Votes are still counted in the latest configuration.
+     */
     private boolean promotable() {
-        return membership.isVoter(id);
+        if (membership.isVoter(id)) {
+            return true;
+        }
+        long latest = configs.lastKey();
+        if (latest <= log.committed()) {
+            return false;
+        }
+        Map.Entry<Long, Membership> previous = configs.lowerEntry(latest);
+        return previous != null && previous.getValue().isVoter(id);
     }
 
     private void becomeFollower(long newTerm, long newLeader) {
