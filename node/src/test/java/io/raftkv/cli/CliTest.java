@@ -106,6 +106,16 @@ class CliTest {
     }
 
     @Test
+    void benchDrivesTheClusterThroughTheJavaClient() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = RaftKvCli.run(new String[] {"bench", "put", "--target", "raftkv://" + endpoints, "--clients", "4",
+                "--conns", "2", "--total", "200"}, new PrintWriter(out), new PrintWriter(err));
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("200");
+    }
+
+    @Test
     void errorsHaveMeaningfulExitCodes() {
         Result invalid = raftkv("put", "", "v");
         assertThat(invalid.code()).isEqualTo(ExitCodes.INVALID);
