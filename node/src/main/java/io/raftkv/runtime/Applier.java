@@ -317,18 +317,13 @@ final class Applier implements AutoCloseable {
             snapshotThread.execute(() -> {
                 long t0 = System.nanoTime();
                 try {
-                    long[] size = new long[1];
-                    storage.saveSnapshot(meta, out -> {
-                        CountingOutputStream counting = new CountingOutputStream(out);
-                        writer.writeTo(counting);
-                        counting.flush();
-                        size[0] = counting.count();
-                    });
-                    // The core sends the snapshot in chunks up to its size, so the size must be the real one.
-                    SnapshotMeta saved = new SnapshotMeta(meta.index(), meta.term(), meta.membership(), size[0]);
+                    // The core sends the snapshot in chunks up to its size, and the storage checks it.
+                    SnapshotMeta saved = new SnapshotMeta(meta.index(), meta.term(), meta.membership(),
+                            CountingOutputStream.measure(writer));
+                    storage.saveSnapshot(saved, writer);
                     snapshotIndex = Math.max(snapshotIndex, meta.index());
                     metrics.snapshotTaken(System.nanoTime() - t0);
-                    log.info("snapshot saved at index {} ({} bytes) in {} ms", meta.index(), size[0],
+                    log.info("snapshot saved at index {} ({} bytes) in {} ms", meta.index(), saved.sizeBytes(),
                             (System.nanoTime() - t0) / 1_000_000);
                     onSnapshot.saved(saved);
                     f.complete(saved);

@@ -27,4 +27,15 @@ final class CountingOutputStream extends FilterOutputStream {
     long count() {
         return count;
     }
+
+    /**
+     * The number of bytes {@code writer} produces, found by running it into nothing. The storage must know a
+     * snapshot's size before it is written (it checks what arrives against it), and the state machine's
+     * snapshots are deterministic, so a counting pass over the captured state gives exactly that size.
+     */
+    static long measure(io.raftkv.storage.RaftStorage.SnapshotWriter writer) throws IOException {
+        CountingOutputStream counting = new CountingOutputStream(OutputStream.nullOutputStream());
+        writer.writeTo(counting);
+        return counting.count();
+    }
 }

@@ -122,8 +122,9 @@ public final class RaftRuntime implements AutoCloseable {
         if (fresh && bootstrap != null && !bootstrap.voters().isEmpty()) {
             // Make the founding membership durable (as a snapshot at index 0) so that a restart never depends on
             // the configuration again: changing the peer list later cannot fork the cluster's history.
-            SnapshotMeta meta = SnapshotMeta.bootstrap(bootstrap);
-            storage.saveSnapshot(meta, sm.capture());
+            RaftStorage.SnapshotWriter empty = sm.capture();
+            SnapshotMeta meta = new SnapshotMeta(0, 0, bootstrap, CountingOutputStream.measure(empty));
+            storage.saveSnapshot(meta, empty);
             log.info("bootstrapped a new cluster with voters {}", bootstrap.voters());
             return new RecoveredState(rec.hardState(), meta, List.of());
         }

@@ -88,6 +88,9 @@ public final class MemoryRaftStorage implements RaftStorage {
     public void saveSnapshot(SnapshotMeta meta, SnapshotWriter writer) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         writer.writeTo(out);
+        if (out.size() != meta.sizeBytes()) {
+            throw new IOException("snapshot writer wrote " + out.size() + " bytes, the meta says " + meta.sizeBytes());
+        }
         synchronized (this) {
             if (meta.index() >= snapshot.index()) {
                 snapshot = new SnapshotMeta(meta.index(), meta.term(), meta.membership(), out.size());
