@@ -298,6 +298,8 @@ public final class RaftKvClient implements AutoCloseable {
         return switch (code) {
             case UNAVAILABLE -> true;
             case CANCELLED -> true; // the server went away mid-call (this client never cancels a call itself)
+            case UNKNOWN -> true; // the connection broke mid-call ("channel closed"); the server maps its own
+                                  // failures to documented codes, and writes are exactly-once, so a retry is safe
             case RESOURCE_EXHAUSTED -> !reason.equals("DISK_ALARM");
             case FAILED_PRECONDITION -> reason.equals("NOT_LEADER");
             case DEADLINE_EXCEEDED -> true; // one attempt's timeout; the overall deadline is checked before retrying

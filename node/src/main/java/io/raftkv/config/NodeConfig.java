@@ -80,7 +80,7 @@ public record NodeConfig(String clusterName, long nodeId, String listen, String 
     /** The defaults every file, variable and flag overrides. */
     public static NodeConfig defaults() {
         return new NodeConfig("raftkv", 0, "127.0.0.1:7001", "", "127.0.0.1:8001", "data", "new", List.of(), null,
-                "info", new Raft(50, 10, 1, 64), new Snapshot(10_000, 300, 2, 5_000),
+                "info", new Raft(50, 10, 1, 64), new Snapshot(100_000, 300, 2, 10_000),
                 new Limits(4096, 1 << 20, 10_000, 3600), new Disk(256));
     }
 

@@ -16,7 +16,7 @@ public record RuntimeOptions(Duration tick, long snapshotThresholdEntries, Durat
                              long retainEntries, int maxPendingRequests) {
 
     public static RuntimeOptions defaults() {
-        return new RuntimeOptions(Duration.ofMillis(50), 10_000, Duration.ofMinutes(5), 5_000, 10_000);
+        return new RuntimeOptions(Duration.ofMillis(50), 100_000, Duration.ofMinutes(5), 10_000, 10_000);
     }
 
     public RuntimeOptions withSnapshots(long thresholdEntries, Duration interval, long retain) {
