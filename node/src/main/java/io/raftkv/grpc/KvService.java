@@ -256,8 +256,9 @@ public final class KvService extends KVGrpc.KVImplBase {
         return new long[] {id.getClientId(), id.getSeq()};
     }
 
+    /** Only the leader's disk matters here: a follower answers NOT_LEADER anyway, pointing to the leader. */
     private void refuseWhenDiskFull() {
-        if (diskAlarm.getAsBoolean()) {
+        if (runtime.view().role() == io.raftkv.raft.Role.LEADER && diskAlarm.getAsBoolean()) {
             throw GrpcErrors.toStatus(new RequestFailure(RequestFailure.Reason.DISK_ALARM,
                     "the disk of node " + memberId + " is nearly full; writes are refused"), addressOf);
         }

@@ -274,6 +274,19 @@ public final class RaftNode {
     }
 
     /**
+     * Gives up leadership at once, e.g. because this node's disk failed and it can no longer persist: the most
+     * up-to-date voter is told to campaign (TimeoutNow) so the cluster does not wait an election timeout.
+     * A follower is unaffected. Returns whether this node was the leader.
+     */
+    public boolean stepDown() {
+        if (role != Role.LEADER) {
+            return false;
+        }
+        handOffAndStepDown();
+        return true;
+    }
+
+    /**
      * Reports that everything {@code ready} asked to persist is durable (and everything before it).
      * The node's own log entries count toward commitment only from now on (thesis §10.2.1), and a candidate's
      * vote for itself only once durable.
@@ -425,7 +438,7 @@ public final class RaftNode {
             peers.put(id, new NodeStatus.PeerProgress(log.stableIndex(), log.lastIndex() + 1, "SELF", true));
         }
         return new NodeStatus(id, role, term, leader, log.committed(), applied, log.lastIndex(), log.stableIndex(),
-                membership, Collections.unmodifiableMap(peers));
+                membership, configs.lastKey() <= log.committed(), Collections.unmodifiableMap(peers));
     }
 
     // ------------------------------------------------------------------------------------------ time
@@ -1132,11 +1145,15 @@ public final class RaftNode {
      * the most up-to-date voter to campaign at once so the cluster does not wait an election timeout.
      */
     private void stepDownAfterRemoval() {
+        handOffAndStepDown();
+    }
+
+    private void handOffAndStepDown() {
         long best = NONE;
         long bestMatch = -1;
         for (long v : membership.voters()) {
             Progress pr = progress.get(v);
-            if (pr != null && pr.match > bestMatch) {
+            if (v != id && pr != null && pr.match > bestMatch) {
                 best = v;
                 bestMatch = pr.match;
             }
@@ -1251,11 +1268,13 @@ public final class RaftNode {
                     && s.offset() >= 0 && s.data() != null && s.data().length <= cfg.maxIncomingEntryBytes()
                     && s.offset() + s.data().length <= s.meta().sizeBytes() && s.meta().membership() != null;
         } else if (m instanceof VoteRequest r) {
-            // Thesis §4.1: vote even for a candidate outside our (possibly stale) configuration; only removed
-            // IDs are refused. PreVote and the leader lease keep strangers from disrupting.
-            return !retired && r.lastLogIndex() >= 0 && r.lastLogTerm() >= 0 && r.lastLogTerm() <= r.term();
-        } else if (m instanceof VoteResponse r) {
-            return !retired;
+            // Thesis §4.1: process votes without consulting the configuration — even from a removed node: a
+            // leader that removed itself must be able to win again to commit its removal (see promotable()).
+            // Votes are counted only within the candidate's configuration, and PreVote and the leader lease
+            // keep removed or unknown nodes from disrupting a healthy cluster.
+            return r.lastLogIndex() >= 0 && r.lastLogTerm() >= 0 && r.lastLogTerm() <= r.term();
+        } else if (m instanceof VoteResponse) {
+            return true;
         } else if (m instanceof AppendResponse r) {
             return member && r.index() >= 0 && r.hintIndex() >= 0 && r.hintTerm() >= 0;
         } else if (m instanceof SnapshotResponse r) {

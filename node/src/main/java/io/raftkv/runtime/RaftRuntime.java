@@ -13,7 +13,9 @@ import io.raftkv.raft.Role;
 import io.raftkv.raft.SnapshotMeta;
 import io.raftkv.raft.TransferResult;
 import io.raftkv.raft.message.Message;
+import io.raftkv.storage.GroupCommitWriter;
 import io.raftkv.storage.RaftStorage;
+import io.raftkv.storage.StorageFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -58,6 +61,11 @@ public final class RaftRuntime implements AutoCloseable {
     private final Consumer<Throwable> fatal;
     private final RaftNode node;
     private final GroupCommitWriter writer;
+    /** Readys handed to the writer, in order; the writer reports them persisted in the same order. */
+    private final ConcurrentLinkedQueue<Submitted> submitted = new ConcurrentLinkedQueue<>();
+
+    private record Submitted(Ready ready, CompletableFuture<Void> durable) {
+    }
     private final Applier applier;
     private final LinkedBlockingQueue<Runnable> events = new LinkedBlockingQueue<>();
     private final Thread loop;
@@ -65,6 +73,7 @@ public final class RaftRuntime implements AutoCloseable {
     private final AtomicLong readIds = new AtomicLong();
     private volatile View view;
     private volatile boolean running = true;
+    private volatile Throwable storageFailure;
 
     private RaftRuntime(RaftConfig raftConfig, RuntimeOptions options, RaftStorage storage, StateMachine sm,
                         MessageSender sender, Consumer<Membership> onMembership, RuntimeMetrics metrics,
@@ -77,7 +86,17 @@ public final class RaftRuntime implements AutoCloseable {
         this.fatal = fatal;
         String name = "raft-" + raftConfig.id();
         this.node = RaftNode.start(raftConfig, recovered, storage.snapshotReader());
-        this.writer = new GroupCommitWriter(storage, name + "-disk", metrics::synced);
+        this.writer = new GroupCommitWriter(new SyncTimingStorage(storage, metrics::synced), new GroupCommitWriter.Listener() {
+            @Override
+            public void persisted(Ready ready) {
+                onPersisted(ready);
+            }
+
+            @Override
+            public void failed(Throwable cause) {
+                onStorageFailure(cause);
+            }
+        }, null);
         this.applier = new Applier(sm, storage, options, recovered.snapshot(), name + "-apply",
                 index -> enqueue(() -> node.applied(index)), this::compact, onMembership, metrics);
         onMembership.accept(recovered.snapshot().membership());
@@ -249,6 +268,11 @@ public final class RaftRuntime implements AutoCloseable {
         return f;
     }
 
+    /** Gives up leadership at once, handing it to the most up-to-date voter (for a node that cannot write). */
+    public void stepDown() {
+        enqueue(node::stepDown);
+    }
+
     /** The core's full status, taken on the consensus thread. */
     public CompletableFuture<NodeStatus> status() {
         CompletableFuture<NodeStatus> f = new CompletableFuture<>();
@@ -280,9 +304,9 @@ public final class RaftRuntime implements AutoCloseable {
             f.completeExceptionally(new RequestFailure(RequestFailure.Reason.SHUTTING_DOWN, "the node is stopping"));
             return false;
         }
-        if (writer.failure() != null) {
+        if (storageFailure != null) {
             f.completeExceptionally(new RequestFailure(RequestFailure.Reason.DISK_ALARM,
-                    "storage failed: " + writer.failure().getMessage()));
+                    "storage failed: " + storageFailure.getMessage()));
             return false;
         }
         if (applier.pendingCount() >= options.maxPendingRequests()) {
@@ -338,18 +362,14 @@ public final class RaftRuntime implements AutoCloseable {
             if (!rd.messages().isEmpty()) {
                 sender.send(rd.messages());
             }
-            CompletableFuture<Void> durable = writer.submit(rd);
-            durable.whenComplete((v, err) -> {
-                if (err != null) {
-                    running = false;
-                    fatal.accept(err);
-                    return;
-                }
-                if (!rd.messagesAfterPersist().isEmpty()) {
-                    sender.send(rd.messagesAfterPersist());
-                }
-                enqueue(() -> node.persisted(rd));
-            });
+            CompletableFuture<Void> durable = new CompletableFuture<>();
+            submitted.add(new Submitted(rd, durable));
+            try {
+                writer.submit(rd);
+            } catch (StorageFailedException e) {
+                onStorageFailure(e);
+                return;
+            }
             if (rd.snapshot() != null) {
                 metrics.snapshotInstalled();
             }
@@ -359,12 +379,43 @@ public final class RaftRuntime implements AutoCloseable {
         }
     }
 
+    /** On the disk thread, in submission order: the Ready is durable. */
+    private void onPersisted(Ready rd) {
+        Submitted s = submitted.poll();
+        if (s == null || s.ready() != rd) {
+            onStorageFailure(new IllegalStateException("the disk writer reported Readys out of order"));
+            return;
+        }
+        if (!rd.messagesAfterPersist().isEmpty()) {
+            sender.send(rd.messagesAfterPersist());
+        }
+        enqueue(() -> node.persisted(rd));
+        s.durable().complete(null);
+    }
+
+    private void onStorageFailure(Throwable cause) {
+        if (storageFailure != null) {
+            return;
+        }
+        storageFailure = cause;
+        running = false;
+        Submitted s;
+        while ((s = submitted.poll()) != null) {
+            s.durable().completeExceptionally(cause);
+        }
+        fatal.accept(cause);
+    }
+
     /** After a local snapshot: let the core and the storage drop the log it covers, keeping a tail. */
     private void compact(SnapshotMeta meta) {
         enqueue(() -> node.compact(meta, options.retainEntries()));
         long upTo = meta.index() - options.retainEntries();
         if (upTo > 0) {
-            writer.submit(s -> s.compact(upTo));
+            try {
+                storage.compact(upTo); // allowed beside the disk thread (RaftStorage contract)
+            } catch (IOException | RuntimeException e) {
+                log.warn("log compaction up to {} failed; will retry with the next snapshot: {}", upTo, e.toString());
+            }
         }
     }
 
@@ -408,7 +459,11 @@ public final class RaftRuntime implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        writer.close();
+        try {
+            writer.close();
+        } catch (RuntimeException e) {
+            log.warn("closing the disk writer failed: {}", e.toString());
+        }
         applier.close();
     }
 }

@@ -67,6 +67,9 @@ public final class RaftKvNode implements AutoCloseable {
     private final ScheduledExecutorService housekeeping;
     private final DiskAlarm diskAlarm;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** When this leader last stepped down for its disk alarm (0: not during the current alarm). */
+    private volatile long lastAlarmStepDownNanos;
+    private static final long ALARM_STEP_DOWN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
     private final RaftKvClient httpClient;
     private final HttpApi http;
 
@@ -139,6 +142,7 @@ public final class RaftKvNode implements AutoCloseable {
             return th;
         });
         housekeeping.scheduleWithFixedDelay(this::recordMissingAddresses, 1, 1, TimeUnit.SECONDS);
+        housekeeping.scheduleWithFixedDelay(this::stepDownOnDiskAlarm, 1, 1, TimeUnit.SECONDS);
         if (config.http() != null && !config.http().isBlank()) {
             List<String> endpoints = new ArrayList<>();
             endpoints.add(advertise);
@@ -188,6 +192,26 @@ public final class RaftKvNode implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             log.debug("address book check failed: {}", e.toString());
+        }
+    }
+
+    /**
+     * A leader whose disk is (nearly) full hands leadership to the most up-to-date voter. If it is elected again
+     * (the others are full too, or the hand-over was lost), it stays leader and refuses writes for a while before
+     * trying again, rather than leaving the cluster without a leader.
+     */
+    private void stepDownOnDiskAlarm() {
+        try {
+            if (!diskAlarm.alarmed()) {
+                lastAlarmStepDownNanos = 0;
+            } else if (runtime.view().role() == Role.LEADER && runtime.membership().voters().size() > 1
+                    && (lastAlarmStepDownNanos == 0 || System.nanoTime() - lastAlarmStepDownNanos > ALARM_STEP_DOWN_EVERY_NANOS)) {
+                log.warn("disk alarm on the leader: handing leadership over");
+                lastAlarmStepDownNanos = System.nanoTime();
+                runtime.stepDown();
+            }
+        } catch (RuntimeException e) {
+            log.warn("disk alarm check failed: {}", e.toString());
         }
     }
 

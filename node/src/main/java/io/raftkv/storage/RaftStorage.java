@@ -15,19 +15,53 @@ import java.io.OutputStream;
 import java.util.List;
 
 /**
- * The durable storage a Raft node runs on: a write-ahead log of entries, the hard state, and snapshots.
- * Writes become durable only at {@link #sync()}; a crash loses exactly what was written since the last
- * completed sync, never anything before it. The same contract is implemented by the file-based store and by
- * the simulator's disk model.
+ * The durable storage a Raft node runs on: a write-ahead log of entries, the hard state, and snapshots. The
+ * same contract is implemented by the file-based store ({@link FileRaftStorage}) and by the simulator's disk
+ * model.
+ *
+ * <h2>Durability</h2>
+ * The log operations — {@link #append}, {@link #saveHardState}, {@link #writeSnapshotChunk},
+ * {@link #installSnapshot} — form one ordered stream. They become durable together at {@link #sync()}. A crash
+ * (process kill or power loss) leaves, as {@link #recover()} reports it, the state after the last completed
+ * {@code sync()} followed by some prefix of the operations issued after it, where the last operation of that
+ * prefix may be cut short: an {@code append} may keep only its first entries. Nothing before the last
+ * completed {@code sync()} is ever lost, and nothing is ever invented: every entry recovered was appended at
+ * that index. (A model that loses every operation since the last sync is the simplest one that conforms.)
+ *
+ * <p>{@link #saveSnapshot} is durable when it returns, independently of {@code sync()}. {@link #compact} only
+ * reclaims space: recovery never returns entries at or below the recovered snapshot's index anyway, so whether
+ * a compaction survived a crash is invisible.
+ *
+ * <h2>Recovery</h2>
+ * {@link #recover()} returns the newest snapshot (or index 0 with an empty membership if there is none), the
+ * last saved hard state (commit raised to the snapshot index if below it), and the entries after the snapshot,
+ * contiguous. If the log does not hold the snapshot's own entry (index and term), no entries are returned:
+ * the log disagrees with the snapshot, which replaces it (§7; this is also what a crash between an
+ * {@code installSnapshot} and the next {@code sync()} leaves). A new data directory recovers
+ * as {@link RecoveredState#joining()}; a node that bootstraps a new cluster must save
+ * {@link SnapshotMeta#bootstrap} (with empty state) before it starts, so that a restart remembers its initial
+ * membership. Damage that is not a torn write at the end of the log makes {@code recover()} throw
+ * {@link CorruptStorageException} naming the file and offset.
+ *
+ * <h2>Errors</h2>
+ * After a write or sync fails with an {@link IOException}, the storage refuses every further write until it is
+ * reopened (retrying an fsync that failed can report success for data the kernel already dropped). Invalid
+ * arguments (a gap in the log, rewriting compacted entries) throw {@link IllegalArgumentException} and write
+ * nothing.
+ *
+ * <h2>Threads</h2>
+ * The log operations and {@code sync()} are called from one thread at a time (the disk thread, see
+ * {@link GroupCommitWriter}). {@link #saveSnapshot}, {@link #openSnapshot} and {@link #compact} may run on
+ * other threads concurrently with them; {@link #snapshotReader()} is called on the consensus thread.
  */
 public interface RaftStorage extends Closeable {
 
-    /** Reads back what survived: hard state, newest snapshot, and the log after it. Called once, at start-up. */
+    /** Reads back what survived (see the class comment). Called once, at start-up, before anything else. */
     RecoveredState recover() throws IOException;
 
     /**
-     * Appends entries. If the first entry's index is at or below the last stored index, the stored suffix
-     * from that index on is discarded first (a conflicting suffix, §5.3).
+     * Appends entries with consecutive indexes. If the first entry's index is at or below the last stored
+     * index, the stored suffix from that index on is discarded first (a conflicting suffix, §5.3).
      */
     void append(List<Entry> entries) throws IOException;
 
@@ -37,17 +71,22 @@ public interface RaftStorage extends Closeable {
     void writeSnapshotChunk(InstallSnapshot chunk) throws IOException;
 
     /**
-     * The snapshot whose chunks were written is complete: make it the current snapshot and discard the whole
-     * log — the snapshot replaces it (§7); entries after it arrive afterwards through {@link #append}.
+     * The snapshot whose chunks were written is complete: make it the current snapshot (durable when this
+     * returns) and discard the whole log — the snapshot replaces it (§7); entries after it arrive afterwards
+     * through {@link #append}. The log's discarding becomes durable at the next {@link #sync()}.
      */
     void installSnapshot(SnapshotMeta meta) throws IOException;
 
-    /** Makes everything written so far durable. */
+    /** Makes every log operation issued so far durable. */
     void sync() throws IOException;
 
     /**
      * Saves a snapshot of the local state machine taken at {@code meta.index()}: written by {@code writer},
-     * durable and current when this returns. Older snapshots beyond the retention count are deleted.
+     * durable and current when this returns. Older snapshots beyond the retention count are deleted. Never call
+     * it on the consensus thread: it writes and syncs the whole state.
+     *
+     * @throws IOException if {@code writer} fails or writes other than {@code meta.sizeBytes()} bytes; nothing is
+     *         saved then
      */
     void saveSnapshot(SnapshotMeta meta, SnapshotWriter writer) throws IOException;
 
@@ -57,14 +96,18 @@ public interface RaftStorage extends Closeable {
     /** Chunked read access for the core's InstallSnapshot sender. */
     SnapshotReader snapshotReader();
 
-    /** Discards log entries up to and including {@code index}, which a durable snapshot covers. */
+    /**
+     * Discards log entries up to and including {@code index}, which a durable snapshot covers.
+     *
+     * @throws IllegalArgumentException if no durable snapshot covers {@code index}
+     */
     void compact(long index) throws IOException;
 
-    /** Persists everything a {@link Ready} asks for, in the order its contract requires, and syncs. */
-    default void persist(Ready ready) throws IOException {
-        if (!ready.mustPersist()) {
-            return;
-        }
+    /**
+     * Issues the log operations a {@link Ready} asks for, in the order its contract requires, without syncing;
+     * a caller that batches Readys ({@link GroupCommitWriter}) syncs once for all of them.
+     */
+    default void write(Ready ready) throws IOException {
         for (InstallSnapshot chunk : ready.snapshotChunks()) {
             writeSnapshotChunk(chunk);
         }
@@ -77,6 +120,14 @@ public interface RaftStorage extends Closeable {
         if (ready.hardState() != null) {
             saveHardState(ready.hardState());
         }
+    }
+
+    /** Persists everything a {@link Ready} asks for, in the order its contract requires, and syncs. */
+    default void persist(Ready ready) throws IOException {
+        if (!ready.mustPersist()) {
+            return;
+        }
+        write(ready);
         sync();
     }
 

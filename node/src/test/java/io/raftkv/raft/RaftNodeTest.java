@@ -252,4 +252,17 @@ class RaftNodeTest {
                 .isInstanceOfSatisfying(io.raftkv.raft.message.VoteResponse.class, v -> assertThat(v.granted()).isTrue());
         assertThat(n1.droppedMessages()).isZero();
     }
+
+    @Test
+    void stepDownHandsLeadershipToTheMostUpToDateVoter() {
+        MiniCluster c = new MiniCluster(1, 2, 3);
+        long leader = c.electLeader();
+        c.node(leader).propose("x".getBytes());
+        c.stabilize();
+        assertThat(c.node(leader).stepDown()).isTrue();
+        c.stabilize();
+        assertThat(c.leader()).isNotEqualTo(RaftNode.NONE).isNotEqualTo(leader);
+        assertThat(c.node(leader).stepDown()).isFalse();
+        assertThat(c.node(c.leader()).status().membershipCommitted()).isTrue();
+    }
 }

@@ -81,18 +81,36 @@ class OverloadAndDiskAlarmTest {
     }
 
     @Test
-    void theDiskAlarmRefusesWritesButNotReadsOrDeletes() throws Exception {
+    void aLeaderWithAFullDiskHandsOverLeadership() throws Exception {
+        cluster = new InProcessCluster(3);
+        RaftKvClient client = cluster.client();
+        client.put("a", "1");
+        RaftKvNode leader = cluster.awaitLeader();
+        cluster.diskFull.add(leader.id());
+        // Handed over at once, or after a retry if the old leader happened to win the next election.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> cluster.leaderOrNull() != null && cluster.leaderOrNull() != leader);
+        client.put("b", "2");
+    }
+
+    @Test
+    void whenEveryDiskIsFullWritesAreRefusedButNotReadsOrDeletes() throws Exception {
         cluster = new InProcessCluster(3);
         RaftKvClient client = cluster.client();
         client.put("kept", "v");
-        RaftKvNode leader = cluster.awaitLeader();
-        cluster.diskFull.add(leader.id());
-        RaftKvException e = assertThrows(RaftKvException.class, () -> client.put("new", "v"));
-        assertThat(e.code()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-        assertThat(e.reason()).isEqualTo("DISK_ALARM");
+        cluster.diskFull.addAll(cluster.nodes.keySet());
+        // Each leader hands over once; then one stays leader and refuses writes.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> {
+            try {
+                client.put("new", "v");
+                return false;
+            } catch (RaftKvException e) {
+                return e.code() == Status.Code.RESOURCE_EXHAUSTED && e.reason().equals("DISK_ALARM");
+            }
+        });
         assertThat(client.get("kept")).isEqualTo("v");
         assertThat(client.delete("kept").getDeleted()).isTrue();
-        channel = Grpc.newChannelBuilder(leader.advertise(), InsecureChannelCredentials.create()).build();
+        channel = Grpc.newChannelBuilder(cluster.awaitLeader().advertise(), InsecureChannelCredentials.create()).build();
         assertThat(ClusterGrpc.newBlockingStub(channel).status(StatusRequest.getDefaultInstance()).getDiskAlarm())
                 .isTrue();
         cluster.diskFull.clear();

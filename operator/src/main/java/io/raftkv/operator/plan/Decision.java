@@ -1,0 +1,25 @@
+package io.raftkv.operator.plan;
+
+import java.util.List;
+
+/**
+ * The planner's answer for one pass.
+ *
+ * @param action       the one step to take now
+ * @param progress     what the cluster is doing
+ * @param message      a sentence for status and logs
+ * @param findings     warnings for the user
+ * @param bootstrapped whether the cluster exists (to be recorded in status)
+ * @param view         the analysed observation, for status
+ */
+public record Decision(Action action, Progress progress, String message, List<Finding> findings,
+                       boolean bootstrapped, ClusterView view) {
+
+    public Decision {
+        findings = List.copyOf(findings);
+    }
+
+    public boolean isWait() {
+        return action instanceof Action.None;
+    }
+}

@@ -1,0 +1,155 @@
+package io.raftkv.operator.reconcile.dependent;
+
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.raftkv.operator.crd.PodOverrides;
+import io.raftkv.operator.crd.RaftKVCluster;
+import io.raftkv.operator.crd.RaftKVClusterSpec;
+import io.raftkv.operator.crd.StorageSpec;
+import io.raftkv.operator.reconcile.NodeConfig;
+import io.raftkv.operator.reconcile.NodeContract;
+import io.raftkv.operator.reconcile.ResourceNames;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The StatefulSet of nodes. Its size is the planner's choice for this pass (one step at a time, never the
+ * observed member count). Updates are {@code OnDelete}: the StatefulSet controller never restarts a pod by
+ * itself, the operator picks the order (CloudNativePG explains why a StatefulSet cannot order by role).
+ * Pods are managed in parallel, so a dead pod 0 does not stop the controller from recreating pod 2.
+ */
+@KubernetesDependent(informer = @Informer(labelSelector = ResourceNames.MANAGED_SELECTOR))
+public class StatefulSetDependent extends CRUDKubernetesDependentResource<StatefulSet, RaftKVCluster> {
+
+    public StatefulSetDependent() {
+        super(StatefulSet.class);
+    }
+
+    @Override
+    protected StatefulSet desired(RaftKVCluster primary, Context<RaftKVCluster> context) {
+        return build(primary, DesiredStates.of(context).statefulSetReplicas());
+    }
+
+    /** The StatefulSet for a cluster at a given size; public so that tests can inspect it without a server. */
+    public static StatefulSet build(RaftKVCluster primary, int replicas) {
+        ResourceNames names = ResourceNames.of(primary);
+        RaftKVClusterSpec spec = primary.getSpec();
+        PodOverrides overrides = spec.getPod() != null ? spec.getPod() : new PodOverrides();
+        StorageSpec storage = spec.getStorage() != null ? spec.getStorage() : new StorageSpec();
+
+        Map<String, String> podLabels = new LinkedHashMap<>();
+        if (overrides.getLabels() != null) {
+            podLabels.putAll(overrides.getLabels());
+        }
+        podLabels.putAll(names.labels());
+
+        Map<String, String> podAnnotations = new LinkedHashMap<>();
+        if (overrides.getAnnotations() != null) {
+            podAnnotations.putAll(overrides.getAnnotations());
+        }
+        podAnnotations.put(ResourceNames.CONFIG_HASH_ANNOTATION, NodeConfig.hash(NodeConfig.render(primary)));
+        String restartedAt = primary.getMetadata().getAnnotations() == null ? null
+                : primary.getMetadata().getAnnotations().get(RaftKVCluster.RESTART_ANNOTATION);
+        if (restartedAt != null) {
+            podAnnotations.put(RaftKVCluster.RESTART_ANNOTATION, restartedAt);
+        }
+
+        ContainerBuilder container = new ContainerBuilder()
+                .withName("raftkv")
+                .withImage(spec.getImage())
+                .withImagePullPolicy(spec.getImagePullPolicy().name())
+                .withArgs(NodeContract.ARGS)
+                .withPorts(
+                        new ContainerPortBuilder().withName(NodeContract.GRPC_PORT_NAME)
+                                .withContainerPort(NodeContract.GRPC_PORT).withProtocol("TCP").build(),
+                        new ContainerPortBuilder().withName(NodeContract.HTTP_PORT_NAME)
+                                .withContainerPort(NodeContract.HTTP_PORT).withProtocol("TCP").build())
+                .withEnv(new EnvVarBuilder().withName(NodeContract.ENV_INITIAL_CLUSTER_STATE).withNewValueFrom()
+                        .withNewConfigMapKeyRef().withName(names.configMap())
+                        .withKey(NodeContract.INITIAL_CLUSTER_STATE_KEY).endConfigMapKeyRef().endValueFrom().build())
+                .withVolumeMounts(
+                        new io.fabric8.kubernetes.api.model.VolumeMountBuilder().withName(ResourceNames.DATA_VOLUME)
+                                .withMountPath(NodeContract.DATA_DIR).build(),
+                        new io.fabric8.kubernetes.api.model.VolumeMountBuilder().withName("config")
+                                .withMountPath(NodeContract.CONFIG_DIR).withReadOnly(true).build())
+                // A replaying node may take long to start; liveness only counts once it is up.
+                .withStartupProbe(httpProbe(NodeContract.HEALTH_PATH, 2, 150))
+                .withLivenessProbe(httpProbe(NodeContract.HEALTH_PATH, 10, 6))
+                .withReadinessProbe(httpProbe(NodeContract.READY_PATH, 2, 2))
+                .withNewLifecycle().withNewPreStop().withNewHttpGet()
+                .withPath(NodeContract.PRESTOP_PATH).withPort(new IntOrString(NodeContract.HTTP_PORT_NAME))
+                .endHttpGet().endPreStop().endLifecycle();
+        if (spec.getResources() != null) {
+            container.withResources(spec.getResources());
+        }
+
+        PodSpecBuilder podSpec = new PodSpecBuilder()
+                .withContainers(container.build())
+                .withTerminationGracePeriodSeconds(30L)
+                .addNewVolume().withName("config").withNewConfigMap().withName(names.configMap())
+                .addNewItem().withKey(NodeContract.CONFIG_KEY).withPath(NodeContract.CONFIG_FILE).endItem()
+                .endConfigMap().endVolume();
+        if (overrides.getNodeSelector() != null) {
+            podSpec.withNodeSelector(overrides.getNodeSelector());
+        }
+        if (overrides.getTolerations() != null) {
+            podSpec.withTolerations(overrides.getTolerations());
+        }
+        if (overrides.getAffinity() != null) {
+            podSpec.withAffinity(overrides.getAffinity());
+        }
+
+        PersistentVolumeClaimBuilder claim = new PersistentVolumeClaimBuilder()
+                .withNewMetadata().withName(ResourceNames.DATA_VOLUME).withLabels(names.labels()).endMetadata()
+                .withNewSpec()
+                .withAccessModes("ReadWriteOnce")
+                .withNewResources().addToRequests("storage", new Quantity(storage.getSize())).endResources()
+                .endSpec();
+        if (storage.getStorageClassName() != null) {
+            claim.editSpec().withStorageClassName(storage.getStorageClassName()).endSpec();
+        }
+
+        return new StatefulSetBuilder()
+                .withNewMetadata().withName(names.statefulSet()).withNamespace(names.namespace())
+                .withLabels(names.labels()).endMetadata()
+                .withNewSpec()
+                .withReplicas(replicas)
+                .withServiceName(names.peerService())
+                .withPodManagementPolicy("Parallel")
+                .withNewUpdateStrategy().withType("OnDelete").endUpdateStrategy()
+                .withNewSelector().withMatchLabels(names.selectorLabels()).endSelector()
+                .withNewTemplate()
+                .withNewMetadata().withLabels(podLabels).withAnnotations(podAnnotations).endMetadata()
+                .withSpec(podSpec.build())
+                .endTemplate()
+                .withVolumeClaimTemplates(claim.build())
+                .endSpec()
+                .build();
+    }
+
+    private static Probe httpProbe(String path, int periodSeconds, int failureThreshold) {
+        return new ProbeBuilder().withNewHttpGet().withPath(path)
+                .withPort(new IntOrString(NodeContract.HTTP_PORT_NAME)).endHttpGet()
+                .withPeriodSeconds(periodSeconds).withFailureThreshold(failureThreshold).withTimeoutSeconds(2)
+                .build();
+    }
+
+    @Override
+    protected ResourceID targetSecondaryResourceID(RaftKVCluster primary, Context<RaftKVCluster> context) {
+        return new ResourceID(ResourceNames.of(primary).statefulSet(), primary.getMetadata().getNamespace());
+    }
+}
