@@ -61,6 +61,7 @@ final class ClusterBenchCommand implements Callable<Integer> {
         result.put("nodes", nodes);
         result.put("cores", Runtime.getRuntime().availableProcessors());
         result.put("node_java_options", String.join(" ", LocalCluster.javaOptionsFromEnv()));
+        result.put("load_average_at_start", loadAverage());
         try (LocalCluster cluster = new LocalCluster(nodes, dir, basePort, httpBasePort, "info",
                 LocalCluster.javaOptionsFromEnv());
              RaftKvClient client = new RaftKvClient(Arrays.asList(cluster.endpoints().split(",")),
@@ -131,10 +132,20 @@ final class ClusterBenchCommand implements Callable<Integer> {
                 out.println("failover median " + f[f.length / 2] + " ms, max " + f[f.length - 1] + " ms");
             }
         }
+        result.put("load_average_at_end", loadAverage());
         if (json != null) {
             Files.writeString(json, result.toPrettyString() + "\n");
         }
         return ExitCodes.OK;
+    }
+
+    /** The machine's 1, 5 and 15 minute load averages (Linux), so figures come with their conditions. */
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
     }
 
     private void load(RaftKvClient client) {
