@@ -24,8 +24,7 @@ public final class BenchTargets {
         return switch (scheme) {
             case "etcd" -> EtcdTarget.open(endpoints(uri, rest), connections);
             case "mem" -> new InMemoryTarget(connections);
-            case "raftkv" -> throw new IllegalArgumentException("raftkv:// targets need the RaftKV Java client "
-                    + "(io.raftkv.client), which this build does not contain yet");
+            case "raftkv" -> RaftKvTarget.open(endpoints(uri, rest), connections);
             default -> throw new IllegalArgumentException("unknown target scheme '" + scheme + "' in '" + uri
                     + "': use etcd://, raftkv:// or mem://");
         };

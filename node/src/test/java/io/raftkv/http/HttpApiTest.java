@@ -1,0 +1,103 @@
+package io.raftkv.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.raftkv.config.NodeConfig;
+import io.raftkv.server.InProcessCluster;
+import io.raftkv.server.RaftKvNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The HTTP port as curl sees it, on a follower (writes are forwarded to the leader). */
+class HttpApiTest {
+
+    private static InProcessCluster cluster;
+    private static String base;
+    private static final HttpClient http = HttpClient.newHttpClient();
+    private static final ObjectMapper json = new ObjectMapper();
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = new InProcessCluster(3, c -> {
+            try {
+                return new NodeConfig(c.clusterName(), c.nodeId(), c.listen(), c.advertise(),
+                        "127.0.0.1:" + InProcessCluster.freePort(), c.dataDir(), c.initialClusterState(), c.peers(),
+                        c.kubernetes(), c.logLevel(), c.raft(), c.snapshot(), c.limits(), c.disk());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        RaftKvNode follower = cluster.followers().get(0);
+        base = "http://127.0.0.1:" + follower.httpPort();
+        await().until(() -> call("GET", "/readyz", null).statusCode() == 200);
+    }
+
+    @AfterAll
+    static void stop() {
+        cluster.close();
+    }
+
+    static HttpResponse<String> call(String method, String path, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void healthReadinessAndMetrics() throws Exception {
+        assertThat(call("GET", "/healthz", null).statusCode()).isEqualTo(200);
+        HttpResponse<String> ready = call("GET", "/readyz", null);
+        assertThat(ready.body()).startsWith("ready: node ");
+        HttpResponse<String> metrics = call("GET", "/metrics", null);
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("raftkv_term").contains("raftkv_applied_index")
+                .contains("raftkv_fsync_seconds_bucket").contains("raftkv_disk_alarm");
+    }
+
+    @Test
+    void setGetDeleteThroughAFollower() throws Exception {
+        HttpResponse<String> set = call("POST", "/set", "{\"key\":\"h1\",\"value\":\"v1\"}");
+        assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
+        assertThat(json.readTree(set.body()).get("version").asLong()).isEqualTo(1);
+        JsonNode got = json.readTree(call("GET", "/get?key=h1", null).body());
+        assertThat(got.get("value").asText()).isEqualTo("v1");
+        assertThat(call("DELETE", "/delete?key=h1", null).body()).contains("\"deleted\":true");
+        HttpResponse<String> missing = call("GET", "/get?key=h1", null);
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(json.readTree(missing.body()).get("error").asText()).isEqualTo("NOT_FOUND");
+    }
+
+    @Test
+    void restStyleKeyPaths() throws Exception {
+        assertThat(call("PUT", "/v1/kv/dir%2Fkey", "raw value").statusCode()).isEqualTo(200);
+        assertThat(json.readTree(call("GET", "/v1/kv/dir%2Fkey", null).body()).get("value").asText())
+                .isEqualTo("raw value");
+        assertThat(call("DELETE", "/v1/kv/dir%2Fkey", null).statusCode()).isEqualTo(200);
+        assertThat(call("GET", "/v1/kv/dir%2Fkey", null).statusCode()).isEqualTo(404);
+        assertThat(call("PATCH", "/v1/kv/x", "y").statusCode()).isEqualTo(405);
+    }
+
+    @Test
+    void badInputIsA400WithAReason() throws Exception {
+        HttpResponse<String> noKey = call("GET", "/get", null);
+        assertThat(noKey.statusCode()).isEqualTo(400);
+        assertThat(noKey.body()).contains("missing query parameter 'key'");
+        assertThat(call("POST", "/set", "not json").statusCode()).isEqualTo(400);
+        assertThat(call("POST", "/set", "{\"key\":\"k\"}").statusCode()).isEqualTo(400);
+        HttpResponse<String> emptyKey = call("POST", "/set", "{\"key\":\"\",\"value\":\"v\"}");
+        assertThat(emptyKey.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(emptyKey.body()).get("error").asText()).isEqualTo("INVALID_KEY");
+        assertThat(call("GET", "/set", null).statusCode()).isEqualTo(400);
+    }
+}
