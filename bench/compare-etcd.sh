@@ -9,14 +9,16 @@
 # comparison.md, comparison.png} and prints the table with the ratio RaftKV/etcd. Everything it starts is
 # stopped on exit, also on failure or Ctrl-C.
 #
-#   bench/compare-etcd.sh                    # the full comparison (about 6 minutes on 2 cores)
+#   bench/compare-etcd.sh                    # the full comparison (about 7 minutes on 2 cores)
 #   ROUNDS=1 DURATION=3s bench/compare-etcd.sh   # a quick look
 #   SYSTEMS=etcd bench/compare-etcd.sh       # etcd alone (e.g. to check the tool)
 #
 # Settings (environment): ROUNDS (3), DURATION measured per run (6s), WARMUP per run (2s), KEY_SPACE (10000),
 # SYSTEMS ("etcd raftkv"), OUT (bench/results/<date>), KEEP_WORK=1 keeps data and logs,
-# RAFTKV_SERVER_CMD (how to start one RaftKV node; it is configured through RAFTKV_* variables),
-# RAFTKV_JAVA_OPTS (the nodes' JVM options), BENCH_JAVA_OPTS (the load generator's JVM options).
+# RAFTKV_JAR (the node's runnable jar; default the newest node/target/raftkv-node-*-all.jar, built with the
+# Maven wrapper if there is none), RAFTKV_SERVER_CMD (how to start one RaftKV node, default
+# `java $RAFTKV_JAVA_OPTS -jar $RAFTKV_JAR node`; the script appends the node's flags), RAFTKV_JAVA_OPTS (the
+# nodes' JVM options), BENCH_JAVA_OPTS (the load generator's JVM options), REBUILD=1 rebuilds both jars first.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -27,10 +29,8 @@ KEY_SPACE="${KEY_SPACE:-10000}"
 SYSTEMS="${SYSTEMS:-etcd raftkv}"
 OUT="${OUT:-$ROOT/bench/results/$(date -u +%F)}"
 BENCH_JAR="$ROOT/bench/target/raftkv-bench.jar"
-NODE_JAR="${RAFTKV_JAR:-$ROOT/node/target/raftkv-node.jar}"
 RAFTKV_JAVA_OPTS="${RAFTKV_JAVA_OPTS:--Xmx512m}"
 RAFTKV_SERVER_CMD_GIVEN="${RAFTKV_SERVER_CMD:+1}"
-RAFTKV_SERVER_CMD="${RAFTKV_SERVER_CMD:-java $RAFTKV_JAVA_OPTS -jar $NODE_JAR server}"
 BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:--Xmx1g}"
 START_TIMEOUT_S=60
 
@@ -135,15 +135,29 @@ ensure_etcd() {
     fi
 }
 
+newest_node_jar() {
+    ls -t "$ROOT"/node/target/raftkv-node-*-all.jar 2>/dev/null | head -n1 || true
+}
+
+# Builds the load generator's jar and the node's runnable jar with the Maven wrapper when one is missing (one
+# build: the bench module depends on the node module, so `-pl bench -am package` makes both).
 ensure_jars() {
-    if [[ ! -f "$BENCH_JAR" ]]; then
-        log "building the load generator (bench/target/raftkv-bench.jar)"
-        (cd "$ROOT" && ./mvnw -B -q -pl bench -am package -DskipTests) || die "build failed"
+    NODE_JAR="${RAFTKV_JAR:-$(newest_node_jar)}"
+    local need_node=0
+    [[ " $SYSTEMS " == *" raftkv "* && -z "$RAFTKV_SERVER_CMD_GIVEN" && ! -f "$NODE_JAR" ]] && need_node=1
+    # A jar older than any source (e.g. after a pull) is rebuilt too: a stale jar would measure old code.
+    local stale=""
+    [[ -f "$BENCH_JAR" ]] && stale=$(cd "$ROOT" && find node/src/main bench/src/main pom.xml node/pom.xml bench/pom.xml \
+        -newer "$BENCH_JAR" -type f -print -quit 2>/dev/null)
+    if [[ ! -f "$BENCH_JAR" || -n "$stale" || "$need_node" == 1 || "${REBUILD:-0}" == 1 ]]; then
+        log "building the load generator and the node with the Maven wrapper (about 1-2 minutes)"
+        (cd "$ROOT" && ./mvnw -B -q -pl bench -am package -DskipTests) >&2 || die "build failed"
+        [[ -n "${RAFTKV_JAR:-}" ]] || NODE_JAR="$(newest_node_jar)"
     fi
-    if [[ " $SYSTEMS " == *" raftkv "* && -z "$RAFTKV_SERVER_CMD_GIVEN" && ! -f "$NODE_JAR" ]]; then
-        log "building the RaftKV node ($NODE_JAR)"
-        (cd "$ROOT" && ./mvnw -B -q -pl node -am package -DskipTests) || die "build failed"
-        [[ -f "$NODE_JAR" ]] || die "no RaftKV server jar at $NODE_JAR after the build; set RAFTKV_JAR or RAFTKV_SERVER_CMD, or SYSTEMS=etcd"
+    [[ -f "$BENCH_JAR" ]] || die "no load generator jar at $BENCH_JAR after the build"
+    if [[ " $SYSTEMS " == *" raftkv "* && -z "$RAFTKV_SERVER_CMD_GIVEN" ]]; then
+        [[ -f "$NODE_JAR" ]] || die "no RaftKV node jar (node/target/raftkv-node-*-all.jar) after the build; set RAFTKV_JAR or RAFTKV_SERVER_CMD, or SYSTEMS=etcd"
+        RAFTKV_SERVER_CMD="java $RAFTKV_JAVA_OPTS -jar $NODE_JAR node"
     fi
 }
 
@@ -195,11 +209,12 @@ start_raftkv() {
     done
     mkdir -p "$WORK/logs/raftkv"
     for i in 1 2 3; do
+        # The node fsyncs its log before it acknowledges or votes (group commit; there is no switch to turn that off).
         # shellcheck disable=SC2086
-        RAFTKV_CLUSTER_NAME="compare" RAFTKV_NODE_ID="$i" RAFTKV_LISTEN="127.0.0.1:${RAFTKV_PORTS[i]}" \
-            RAFTKV_HTTP="127.0.0.1:${http_ports[i]}" RAFTKV_DATA_DIR="$WORK/data/raftkv-n$i" \
-            RAFTKV_INITIAL_CLUSTER_STATE=new RAFTKV_PEERS="$peers" RAFTKV_LOG_LEVEL=warn \
-            $RAFTKV_SERVER_CMD >"$WORK/logs/raftkv/n$i.log" 2>&1 &
+        $RAFTKV_SERVER_CMD --set cluster-name=compare --node-id "$i" --listen "127.0.0.1:${RAFTKV_PORTS[i]}" \
+            --http "127.0.0.1:${http_ports[i]}" --data-dir "$WORK/data/raftkv-n$i" \
+            --initial-cluster-state new --peers "$peers" --log-level warn \
+            >"$WORK/logs/raftkv/n$i.log" 2>&1 &
         RAFTKV_PIDS[i]=$!
         PIDS+=($!)
     done
@@ -352,6 +367,7 @@ main() {
                 echo "$system $round ${ids[w]} $(awk -v a="$cpu_before" -v b="$(cpu_seconds "${members[@]}")" \
                     -v w0="$wall_before" -v w1="$(date +%s.%N)" 'BEGIN {printf "%.2f %.2f", b - a, w1 - w0}')" \
                     >>"$OUT/raw/cpu.tsv"
+                echo "$system $round ${ids[w]} $(cut -d' ' -f1 /proc/loadavg)" >>"$OUT/raw/load.tsv"
                 awk 'NR == 2' "$OUT/raw/${system}_${ids[w]}_r${round}.txt" >&2
             done
         done
