@@ -14,7 +14,7 @@
 #   SYSTEMS=etcd bench/compare-etcd.sh       # etcd alone (e.g. to check the tool)
 #
 # Settings (environment): ROUNDS (3), DURATION measured per run (6s), WARMUP per run (2s), KEY_SPACE (10000),
-# SYSTEMS ("etcd raftkv"), OUT (bench/results/<date>), KEEP_WORK=1 keeps data and logs,
+# SYSTEMS ("etcd raftkv"), WORKLOADS (ids to run, e.g. "a-put-seq b-put"; default all five), OUT (bench/results/<date>), KEEP_WORK=1 keeps data and logs,
 # RAFTKV_JAR (the node's runnable jar; default the newest node/target/raftkv-node-*-all.jar, built with the
 # Maven wrapper if there is none), RAFTKV_SERVER_CMD (how to start one RaftKV node, default
 # `java $RAFTKV_JAVA_OPTS -jar $RAFTKV_JAR node`; the script appends the node's flags), RAFTKV_JAVA_OPTS (the
@@ -320,7 +320,8 @@ main() {
     while IFS=$'\t' read -r id a; do
         ids+=("$id")
         args+=("$a")
-    done < <(java -cp "$BENCH_JAR" io.raftkv.bench.etcd.WorkloadArgs)
+    done < <(java -cp "$BENCH_JAR" io.raftkv.bench.etcd.WorkloadArgs | { if [[ -n "${WORKLOADS:-}" ]]; then
+        grep -E "^(${WORKLOADS// /|})"$'\t' || true; else cat; fi; })
     ((${#ids[@]})) || die "no workloads from io.raftkv.bench.etcd.WorkloadArgs"
 
     local progress=(--quiet)
