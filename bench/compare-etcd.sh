@@ -13,7 +13,8 @@
 #   ROUNDS=1 DURATION=3s bench/compare-etcd.sh   # a quick look
 #   SYSTEMS=etcd bench/compare-etcd.sh       # etcd alone (e.g. to check the tool)
 #
-# Settings (environment): ROUNDS (3), DURATION measured per run (6s), WARMUP per run (2s), KEY_SPACE (10000),
+# Settings (environment): ROUNDS (3), DURATION measured per run (6s), WARMUP per run (2s), SERVER_WARMUP (30s:
+# an unmeasured load on each system before the first round, for the JVM's JIT; 0 skips it), KEY_SPACE (10000),
 # SYSTEMS ("etcd raftkv"), WORKLOADS (ids to run, e.g. "a-put-seq b-put"; default all five), OUT (bench/results/<date>), KEEP_WORK=1 keeps data and logs,
 # RAFTKV_JAR (the node's runnable jar; default the newest node/target/raftkv-node-*-all.jar, built with the
 # Maven wrapper if there is none), RAFTKV_SERVER_CMD (how to start one RaftKV node, default
@@ -25,6 +26,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ROUNDS="${ROUNDS:-3}"
 DURATION="${DURATION:-6s}"
 WARMUP="${WARMUP:-2s}"
+SERVER_WARMUP="${SERVER_WARMUP:-30s}"
 KEY_SPACE="${KEY_SPACE:-10000}"
 SYSTEMS="${SYSTEMS:-etcd raftkv}"
 OUT="${OUT:-$ROOT/bench/results/$(date -u +%F)}"
@@ -291,6 +293,7 @@ write_machine_json() {
   "rounds": $ROUNDS,
   "duration": "$DURATION",
   "warmup": "$WARMUP",
+  "serverWarmup": "$SERVER_WARMUP",
   "keySpace": $KEY_SPACE,
   "systems": "$SYSTEMS"
 }
@@ -323,6 +326,19 @@ main() {
     done < <(java -cp "$BENCH_JAR" io.raftkv.bench.etcd.WorkloadArgs | { if [[ -n "${WORKLOADS:-}" ]]; then
         grep -E "^(${WORKLOADS// /|})"$'\t' || true; else cat; fi; })
     ((${#ids[@]})) || die "no workloads from io.raftkv.bench.etcd.WorkloadArgs"
+
+    # The RaftKV nodes are JVMs: their first seconds run interpreted code and compile (C2 alone took several CPU
+    # seconds per node here). Warm every system up with an unmeasured mixed load first, so that all rounds
+    # measure steady state (etcd gets the same treatment).
+    if [[ "$SERVER_WARMUP" != 0 && "$SERVER_WARMUP" != 0s ]]; then
+        for system in $SYSTEMS; do
+            if [[ "$system" == etcd ]]; then target=$(etcd_target); else target=$(raftkv_target); fi
+            log "warming $system up for $SERVER_WARMUP (not measured)"
+            bench mixed --read-ratio 0.5 --clients 64 --conns 8 --target "$target" --duration "$SERVER_WARMUP" \
+                --warmup 0s --key-space "$KEY_SPACE" --quiet >/dev/null \
+                || die "warm-up of $system failed"
+        done
+    fi
 
     local progress=(--quiet)
     [[ -t 2 ]] && progress=()

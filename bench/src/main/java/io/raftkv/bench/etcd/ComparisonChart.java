@@ -51,6 +51,9 @@ final class ComparisonChart {
             String label = StandardWorkload.byId(id).map(StandardWorkload::label).orElse(id);
             CategoryChart lat = chart(label + ": latency (ms)", "ms");
             lat.getStyler().setYAxisDecimalPattern("#,##0.0#");
+            // Room above the tallest bar for its label (XChart's automatic range can cut the top bar off).
+            row.values().stream().mapToDouble(c -> c.latency().p999()).max()
+                    .ifPresent(max -> lat.getStyler().setYAxisMax(max * 1.15));
             row.forEach((system, c) -> lat.addSeries(system, percentiles, List.of(c.latency().p50(),
                     c.latency().p90(), c.latency().p99(), c.latency().p999()))
                     .setFillColor(COLORS.getOrDefault(system, Color.GRAY)));
