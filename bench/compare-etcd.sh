@@ -201,12 +201,13 @@ etcd_leader() {
 }
 
 RAFTKV_PORTS=()
+RAFTKV_HTTP_PORTS=()
 RAFTKV_PIDS=()
 start_raftkv() {
-    local peers="" http_ports=() i
+    local peers="" i
     for i in 1 2 3; do
         free_port; RAFTKV_PORTS[i]=$PORT
-        free_port; http_ports[i]=$PORT
+        free_port; RAFTKV_HTTP_PORTS[i]=$PORT
         peers+="${peers:+,}$i=127.0.0.1:${RAFTKV_PORTS[i]}"
     done
     mkdir -p "$WORK/logs/raftkv"
@@ -214,7 +215,7 @@ start_raftkv() {
         # The node fsyncs its log before it acknowledges or votes (group commit; there is no switch to turn that off).
         # shellcheck disable=SC2086
         $RAFTKV_SERVER_CMD --set cluster-name=compare --node-id "$i" --listen "127.0.0.1:${RAFTKV_PORTS[i]}" \
-            --http "127.0.0.1:${http_ports[i]}" --data-dir "$WORK/data/raftkv-n$i" \
+            --http "127.0.0.1:${RAFTKV_HTTP_PORTS[i]}" --data-dir "$WORK/data/raftkv-n$i" \
             --initial-cluster-state new --peers "$peers" --log-level warn \
             >"$WORK/logs/raftkv/n$i.log" 2>&1 &
         RAFTKV_PIDS[i]=$!
@@ -223,8 +224,29 @@ start_raftkv() {
     wait_ready raftkv "$(raftkv_target)" "$WORK/logs/raftkv" "${RAFTKV_PIDS[@]:1}"
 }
 
+# The node (1..3) whose metrics say it leads (raftkv_role 3); empty if none says so.
+raftkv_leader() {
+    local i
+    for i in 1 2 3; do
+        if http_get "${RAFTKV_HTTP_PORTS[i]}" /metrics | grep -q '^raftkv_role{.*} 3\.0'; then
+            echo "$i"
+            return 0
+        fi
+    done
+}
+
+# RaftKV's endpoints with the leader first, as for etcd: the Java client sends every request to the first
+# endpoint until a NOT_LEADER answer redirects it, and a follower serves linearizable reads itself (after
+# asking the leader for a ReadIndex), so without this a run's reads would go through a follower or not,
+# depending on which node won the election.
 raftkv_target() {
-    echo "raftkv://127.0.0.1:${RAFTKV_PORTS[1]},127.0.0.1:${RAFTKV_PORTS[2]},127.0.0.1:${RAFTKV_PORTS[3]}"
+    local leader order=() i
+    leader=$(raftkv_leader)
+    [[ -n "$leader" ]] && order+=("$leader")
+    for i in 1 2 3; do [[ "$i" == "$leader" ]] || order+=("$i"); done
+    local endpoints=()
+    for i in "${order[@]}"; do endpoints+=("127.0.0.1:${RAFTKV_PORTS[i]}"); done
+    (IFS=,; echo "raftkv://${endpoints[*]}")
 }
 
 # etcd's endpoints with the leader first: a one-connection run then talks to the leader, as in etcd's own
@@ -260,6 +282,15 @@ start_rss_sampler() {
 stop_rss_sampler() {
     [[ -n "$SAMPLER_PID" ]] && kill "$SAMPLER_PID" 2>/dev/null && wait "$SAMPLER_PID" 2>/dev/null || true
     SAMPLER_PID=""
+}
+
+# Scheduler figures of the given processes so far, summed over their threads (/proc/PID/task/TID/schedstat):
+# "cpuSeconds runQueueWaitSeconds contextSwitches". The wait is time runnable but not running: on a shared,
+# overloaded machine it, not CPU, sets the latency of every thread hand-off.
+sched_stats() {
+    local pid
+    for pid in "$@"; do cat /proc/"$pid"/task/*/schedstat 2>/dev/null || true; done \
+        | awk '{c += $1; w += $2; n += $3} END {printf "%.3f %.3f %.0f", c / 1e9, w / 1e9, n}'
 }
 
 # CPU seconds (user + system) the given processes have used so far.
@@ -363,14 +394,18 @@ main() {
                         [[ -n "$leader" ]] && echo "etcd $round $leader" >>"$OUT/raw/leaders.tsv"
                         start_rss_sampler etcd "$round" "${ETCD_PIDS[@]:1}"
                     else
+                        local leader
+                        leader=$(raftkv_leader)
+                        [[ -n "$leader" ]] && echo "raftkv $round $leader" >>"$OUT/raw/leaders.tsv"
                         start_rss_sampler raftkv "$round" "${RAFTKV_PIDS[@]:1}"
                     fi
                 fi
                 log "round $round/$ROUNDS ${ids[w]} on $system"
                 local members=()
                 if [[ "$system" == etcd ]]; then members=("${ETCD_PIDS[@]:1}"); else members=("${RAFTKV_PIDS[@]:1}"); fi
-                local cpu_before wall_before
+                local cpu_before wall_before sched_before
                 cpu_before=$(cpu_seconds "${members[@]}")
+                sched_before=$(sched_stats "${members[@]}")
                 wall_before=$(date +%s.%N)
                 # shellcheck disable=SC2086
                 bench ${args[w]} --target "$target" --duration "$DURATION" --warmup "$WARMUP" \
@@ -385,6 +420,9 @@ main() {
                     -v w0="$wall_before" -v w1="$(date +%s.%N)" 'BEGIN {printf "%.2f %.2f", b - a, w1 - w0}')" \
                     >>"$OUT/raw/cpu.tsv"
                 echo "$system $round ${ids[w]} $(cut -d' ' -f1 /proc/loadavg)" >>"$OUT/raw/load.tsv"
+                # system round workload: servers' CPU s, run-queue wait s, context switches over the invocation
+                echo "$system $round ${ids[w]} $(echo "$sched_before $(sched_stats "${members[@]}")" \
+                    | awk '{printf "%.2f %.2f %d", $4 - $1, $5 - $2, $6 - $3}')" >>"$OUT/raw/sched.tsv"
                 awk 'NR == 2' "$OUT/raw/${system}_${ids[w]}_r${round}.txt" >&2
             done
         done

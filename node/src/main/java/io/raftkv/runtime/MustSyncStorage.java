@@ -20,8 +20,8 @@ import java.util.List;
  * contract keeps this safe: a crash recovers the last sync plus a prefix of the later operations, so at worst an
  * older commit index, never one above the durable log (entries are synced before any commit that covers them).
  *
- * <p>Without this, every write pays a second fsync on the leader (the commit's hard state) before it is
- * applied and acknowledged, and followers sync once more per heartbeat that carries a new commit index.
+ * <p>Without this, every node syncs twice per write (its entries, then the commit index that covers them), and
+ * since the disk thread is serial, the next writes' entries queue behind the useless second fsync.
  * Called only on the disk thread (see {@link RaftStorage}'s threading rules), like the storage's log operations.
  */
 final class MustSyncStorage implements RaftStorage {
