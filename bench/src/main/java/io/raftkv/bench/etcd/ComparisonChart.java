@@ -96,7 +96,7 @@ final class ComparisonChart {
         c.getStyler().setLabelsFontColor(Color.DARK_GRAY);
         c.getStyler().setYAxisDecimalPattern("#,###");
         c.getStyler().setChartBackgroundColor(Color.WHITE);
-        c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+        c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
         return c;
     }
 }
