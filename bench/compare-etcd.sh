@@ -9,28 +9,30 @@
 # comparison.md, comparison.png} and prints the table with the ratio RaftKV/etcd. Everything it starts is
 # stopped on exit, also on failure or Ctrl-C.
 #
-#   bench/compare-etcd.sh                    # the full comparison (about 6 minutes on 2 cores)
+#   bench/compare-etcd.sh                    # the full comparison (about 7 minutes on 2 cores)
 #   ROUNDS=1 DURATION=3s bench/compare-etcd.sh   # a quick look
 #   SYSTEMS=etcd bench/compare-etcd.sh       # etcd alone (e.g. to check the tool)
 #
-# Settings (environment): ROUNDS (3), DURATION measured per run (6s), WARMUP per run (2s), KEY_SPACE (10000),
-# SYSTEMS ("etcd raftkv"), OUT (bench/results/<date>), KEEP_WORK=1 keeps data and logs,
-# RAFTKV_SERVER_CMD (how to start one RaftKV node; it is configured through RAFTKV_* variables),
-# RAFTKV_JAVA_OPTS (the nodes' JVM options), BENCH_JAVA_OPTS (the load generator's JVM options).
+# Settings (environment): ROUNDS (3), DURATION measured per run (6s), WARMUP per run (2s), SERVER_WARMUP (30s:
+# an unmeasured load on each system before the first round, for the JVM's JIT; 0 skips it), KEY_SPACE (10000),
+# SYSTEMS ("etcd raftkv"), WORKLOADS (ids to run, e.g. "a-put-seq b-put"; default all five), OUT (bench/results/<date>), KEEP_WORK=1 keeps data and logs,
+# RAFTKV_JAR (the node's runnable jar; default the newest node/target/raftkv-node-*-all.jar, built with the
+# Maven wrapper if there is none), RAFTKV_SERVER_CMD (how to start one RaftKV node, default
+# `java $RAFTKV_JAVA_OPTS -jar $RAFTKV_JAR node`; the script appends the node's flags), RAFTKV_JAVA_OPTS (the
+# nodes' JVM options), BENCH_JAVA_OPTS (the load generator's JVM options), REBUILD=1 rebuilds both jars first.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ROUNDS="${ROUNDS:-3}"
 DURATION="${DURATION:-6s}"
 WARMUP="${WARMUP:-2s}"
+SERVER_WARMUP="${SERVER_WARMUP:-30s}"
 KEY_SPACE="${KEY_SPACE:-10000}"
 SYSTEMS="${SYSTEMS:-etcd raftkv}"
 OUT="${OUT:-$ROOT/bench/results/$(date -u +%F)}"
 BENCH_JAR="$ROOT/bench/target/raftkv-bench.jar"
-NODE_JAR="${RAFTKV_JAR:-$ROOT/node/target/raftkv-node.jar}"
 RAFTKV_JAVA_OPTS="${RAFTKV_JAVA_OPTS:--Xmx512m}"
 RAFTKV_SERVER_CMD_GIVEN="${RAFTKV_SERVER_CMD:+1}"
-RAFTKV_SERVER_CMD="${RAFTKV_SERVER_CMD:-java $RAFTKV_JAVA_OPTS -jar $NODE_JAR server}"
 BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:--Xmx1g}"
 START_TIMEOUT_S=60
 
@@ -135,15 +137,29 @@ ensure_etcd() {
     fi
 }
 
+newest_node_jar() {
+    ls -t "$ROOT"/node/target/raftkv-node-*-all.jar 2>/dev/null | head -n1 || true
+}
+
+# Builds the load generator's jar and the node's runnable jar with the Maven wrapper when one is missing (one
+# build: the bench module depends on the node module, so `-pl bench -am package` makes both).
 ensure_jars() {
-    if [[ ! -f "$BENCH_JAR" ]]; then
-        log "building the load generator (bench/target/raftkv-bench.jar)"
-        (cd "$ROOT" && ./mvnw -B -q -pl bench -am package -DskipTests) || die "build failed"
+    NODE_JAR="${RAFTKV_JAR:-$(newest_node_jar)}"
+    local need_node=0
+    [[ " $SYSTEMS " == *" raftkv "* && -z "$RAFTKV_SERVER_CMD_GIVEN" && ! -f "$NODE_JAR" ]] && need_node=1
+    # A jar older than any source (e.g. after a pull) is rebuilt too: a stale jar would measure old code.
+    local stale=""
+    [[ -f "$BENCH_JAR" ]] && stale=$(cd "$ROOT" && find node/src/main bench/src/main pom.xml node/pom.xml bench/pom.xml \
+        -newer "$BENCH_JAR" -type f -print -quit 2>/dev/null)
+    if [[ ! -f "$BENCH_JAR" || -n "$stale" || "$need_node" == 1 || "${REBUILD:-0}" == 1 ]]; then
+        log "building the load generator and the node with the Maven wrapper (about 1-2 minutes)"
+        (cd "$ROOT" && ./mvnw -B -q -pl bench -am package -DskipTests) >&2 || die "build failed"
+        [[ -n "${RAFTKV_JAR:-}" ]] || NODE_JAR="$(newest_node_jar)"
     fi
-    if [[ " $SYSTEMS " == *" raftkv "* && -z "$RAFTKV_SERVER_CMD_GIVEN" && ! -f "$NODE_JAR" ]]; then
-        log "building the RaftKV node ($NODE_JAR)"
-        (cd "$ROOT" && ./mvnw -B -q -pl node -am package -DskipTests) || die "build failed"
-        [[ -f "$NODE_JAR" ]] || die "no RaftKV server jar at $NODE_JAR after the build; set RAFTKV_JAR or RAFTKV_SERVER_CMD, or SYSTEMS=etcd"
+    [[ -f "$BENCH_JAR" ]] || die "no load generator jar at $BENCH_JAR after the build"
+    if [[ " $SYSTEMS " == *" raftkv "* && -z "$RAFTKV_SERVER_CMD_GIVEN" ]]; then
+        [[ -f "$NODE_JAR" ]] || die "no RaftKV node jar (node/target/raftkv-node-*-all.jar) after the build; set RAFTKV_JAR or RAFTKV_SERVER_CMD, or SYSTEMS=etcd"
+        RAFTKV_SERVER_CMD="java $RAFTKV_JAVA_OPTS -jar $NODE_JAR node"
     fi
 }
 
@@ -185,29 +201,52 @@ etcd_leader() {
 }
 
 RAFTKV_PORTS=()
+RAFTKV_HTTP_PORTS=()
 RAFTKV_PIDS=()
 start_raftkv() {
-    local peers="" http_ports=() i
+    local peers="" i
     for i in 1 2 3; do
         free_port; RAFTKV_PORTS[i]=$PORT
-        free_port; http_ports[i]=$PORT
+        free_port; RAFTKV_HTTP_PORTS[i]=$PORT
         peers+="${peers:+,}$i=127.0.0.1:${RAFTKV_PORTS[i]}"
     done
     mkdir -p "$WORK/logs/raftkv"
     for i in 1 2 3; do
+        # The node fsyncs its log before it acknowledges or votes (group commit; there is no switch to turn that off).
         # shellcheck disable=SC2086
-        RAFTKV_CLUSTER_NAME="compare" RAFTKV_NODE_ID="$i" RAFTKV_LISTEN="127.0.0.1:${RAFTKV_PORTS[i]}" \
-            RAFTKV_HTTP="127.0.0.1:${http_ports[i]}" RAFTKV_DATA_DIR="$WORK/data/raftkv-n$i" \
-            RAFTKV_INITIAL_CLUSTER_STATE=new RAFTKV_PEERS="$peers" RAFTKV_LOG_LEVEL=warn \
-            $RAFTKV_SERVER_CMD >"$WORK/logs/raftkv/n$i.log" 2>&1 &
+        $RAFTKV_SERVER_CMD --set cluster-name=compare --node-id "$i" --listen "127.0.0.1:${RAFTKV_PORTS[i]}" \
+            --http "127.0.0.1:${RAFTKV_HTTP_PORTS[i]}" --data-dir "$WORK/data/raftkv-n$i" \
+            --initial-cluster-state new --peers "$peers" --log-level warn \
+            >"$WORK/logs/raftkv/n$i.log" 2>&1 &
         RAFTKV_PIDS[i]=$!
         PIDS+=($!)
     done
     wait_ready raftkv "$(raftkv_target)" "$WORK/logs/raftkv" "${RAFTKV_PIDS[@]:1}"
 }
 
+# The node (1..3) whose metrics say it leads (raftkv_role 3); empty if none says so.
+raftkv_leader() {
+    local i
+    for i in 1 2 3; do
+        if http_get "${RAFTKV_HTTP_PORTS[i]}" /metrics | grep -q '^raftkv_role{.*} 3\.0'; then
+            echo "$i"
+            return 0
+        fi
+    done
+}
+
+# RaftKV's endpoints with the leader first, as for etcd: the Java client sends every request to the first
+# endpoint until a NOT_LEADER answer redirects it, and a follower serves linearizable reads itself (after
+# asking the leader for a ReadIndex), so without this a run's reads would go through a follower or not,
+# depending on which node won the election.
 raftkv_target() {
-    echo "raftkv://127.0.0.1:${RAFTKV_PORTS[1]},127.0.0.1:${RAFTKV_PORTS[2]},127.0.0.1:${RAFTKV_PORTS[3]}"
+    local leader order=() i
+    leader=$(raftkv_leader)
+    [[ -n "$leader" ]] && order+=("$leader")
+    for i in 1 2 3; do [[ "$i" == "$leader" ]] || order+=("$i"); done
+    local endpoints=()
+    for i in "${order[@]}"; do endpoints+=("127.0.0.1:${RAFTKV_PORTS[i]}"); done
+    (IFS=,; echo "raftkv://${endpoints[*]}")
 }
 
 # etcd's endpoints with the leader first: a one-connection run then talks to the leader, as in etcd's own
@@ -245,6 +284,15 @@ stop_rss_sampler() {
     SAMPLER_PID=""
 }
 
+# Scheduler figures of the given processes so far, summed over their threads (/proc/PID/task/TID/schedstat):
+# "cpuSeconds runQueueWaitSeconds contextSwitches". The wait is time runnable but not running: on a shared,
+# overloaded machine it, not CPU, sets the latency of every thread hand-off.
+sched_stats() {
+    local pid
+    for pid in "$@"; do cat /proc/"$pid"/task/*/schedstat 2>/dev/null || true; done \
+        | awk '{c += $1; w += $2; n += $3} END {printf "%.3f %.3f %.0f", c / 1e9, w / 1e9, n}'
+}
+
 # CPU seconds (user + system) the given processes have used so far.
 cpu_seconds() {
     local ticks=0 pid t
@@ -276,6 +324,7 @@ write_machine_json() {
   "rounds": $ROUNDS,
   "duration": "$DURATION",
   "warmup": "$WARMUP",
+  "serverWarmup": "$SERVER_WARMUP",
   "keySpace": $KEY_SPACE,
   "systems": "$SYSTEMS"
 }
@@ -305,8 +354,22 @@ main() {
     while IFS=$'\t' read -r id a; do
         ids+=("$id")
         args+=("$a")
-    done < <(java -cp "$BENCH_JAR" io.raftkv.bench.etcd.WorkloadArgs)
+    done < <(java -cp "$BENCH_JAR" io.raftkv.bench.etcd.WorkloadArgs | { if [[ -n "${WORKLOADS:-}" ]]; then
+        grep -E "^(${WORKLOADS// /|})"$'\t' || true; else cat; fi; })
     ((${#ids[@]})) || die "no workloads from io.raftkv.bench.etcd.WorkloadArgs"
+
+    # The RaftKV nodes are JVMs: their first seconds run interpreted code and compile (C2 alone took several CPU
+    # seconds per node here). Warm every system up with an unmeasured mixed load first, so that all rounds
+    # measure steady state (etcd gets the same treatment).
+    if [[ "$SERVER_WARMUP" != 0 && "$SERVER_WARMUP" != 0s ]]; then
+        for system in $SYSTEMS; do
+            if [[ "$system" == etcd ]]; then target=$(etcd_target); else target=$(raftkv_target); fi
+            log "warming $system up for $SERVER_WARMUP (not measured)"
+            bench mixed --read-ratio 0.5 --clients 64 --conns 8 --target "$target" --duration "$SERVER_WARMUP" \
+                --warmup 0s --key-space "$KEY_SPACE" --quiet >/dev/null \
+                || die "warm-up of $system failed"
+        done
+    fi
 
     local progress=(--quiet)
     [[ -t 2 ]] && progress=()
@@ -331,14 +394,18 @@ main() {
                         [[ -n "$leader" ]] && echo "etcd $round $leader" >>"$OUT/raw/leaders.tsv"
                         start_rss_sampler etcd "$round" "${ETCD_PIDS[@]:1}"
                     else
+                        local leader
+                        leader=$(raftkv_leader)
+                        [[ -n "$leader" ]] && echo "raftkv $round $leader" >>"$OUT/raw/leaders.tsv"
                         start_rss_sampler raftkv "$round" "${RAFTKV_PIDS[@]:1}"
                     fi
                 fi
                 log "round $round/$ROUNDS ${ids[w]} on $system"
                 local members=()
                 if [[ "$system" == etcd ]]; then members=("${ETCD_PIDS[@]:1}"); else members=("${RAFTKV_PIDS[@]:1}"); fi
-                local cpu_before wall_before
+                local cpu_before wall_before sched_before
                 cpu_before=$(cpu_seconds "${members[@]}")
+                sched_before=$(sched_stats "${members[@]}")
                 wall_before=$(date +%s.%N)
                 # shellcheck disable=SC2086
                 bench ${args[w]} --target "$target" --duration "$DURATION" --warmup "$WARMUP" \
@@ -352,6 +419,10 @@ main() {
                 echo "$system $round ${ids[w]} $(awk -v a="$cpu_before" -v b="$(cpu_seconds "${members[@]}")" \
                     -v w0="$wall_before" -v w1="$(date +%s.%N)" 'BEGIN {printf "%.2f %.2f", b - a, w1 - w0}')" \
                     >>"$OUT/raw/cpu.tsv"
+                echo "$system $round ${ids[w]} $(cut -d' ' -f1 /proc/loadavg)" >>"$OUT/raw/load.tsv"
+                # system round workload: servers' CPU s, run-queue wait s, context switches over the invocation
+                echo "$system $round ${ids[w]} $(echo "$sched_before $(sched_stats "${members[@]}")" \
+                    | awk '{printf "%.2f %.2f %d", $4 - $1, $5 - $2, $6 - $3}')" >>"$OUT/raw/sched.tsv"
                 awk 'NR == 2' "$OUT/raw/${system}_${ids[w]}_r${round}.txt" >&2
             done
         done

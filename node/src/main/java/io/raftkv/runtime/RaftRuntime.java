@@ -86,7 +86,7 @@ public final class RaftRuntime implements AutoCloseable {
         this.fatal = fatal;
         String name = "raft-" + raftConfig.id();
         this.node = RaftNode.start(raftConfig, recovered, storage.snapshotReader());
-        this.writer = new GroupCommitWriter(new SyncTimingStorage(storage, metrics::synced), new GroupCommitWriter.Listener() {
+        this.writer = new GroupCommitWriter(new MustSyncStorage(new SyncTimingStorage(storage, metrics::synced)), new GroupCommitWriter.Listener() {
             @Override
             public void persisted(Ready ready) {
                 onPersisted(ready);

@@ -60,9 +60,10 @@ public final class CompareReport {
         JsonNode fsync = readJson(dir.resolve("fsync.json"));
         JsonNode machine = readJson(dir.resolve("machine.json"));
         Map<String, Double> serverCores = serverCores(dir.resolve("raw"));
-        String table = ComparisonTable.markdown(cells, leaderRssMiB, serverCores, fsync, machine);
+        List<Double> load = loadDuringRuns(dir.resolve("raw"));
+        String table = ComparisonTable.markdown(cells, leaderRssMiB, serverCores, load, fsync, machine);
         Files.writeString(dir.resolve("comparison.md"), table);
-        writeSummary(dir.resolve("summary.json"), cells, leaderRssMiB, serverCores, fsync, machine);
+        writeSummary(dir.resolve("summary.json"), cells, leaderRssMiB, serverCores, load, fsync, machine);
         ComparisonChart.write(dir.resolve("comparison.png"), cells, machine);
         System.out.print(table);
         System.out.println("wrote " + dir.resolve("comparison.md") + ", summary.json and comparison.png");
@@ -202,15 +203,38 @@ public final class CompareReport {
         return out;
     }
 
+    /**
+     * The machine's 1-minute load average sampled at the end of every run ({@code load.tsv} rows
+     * {@code system round workload load1}), sorted: the noise the two systems shared.
+     */
+    static List<Double> loadDuringRuns(Path raw) throws IOException {
+        Path file = raw.resolve("load.tsv");
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        List<Double> out = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length == 4) {
+                out.add(Double.parseDouble(f[3]));
+            }
+        }
+        return out.stream().sorted().toList();
+    }
+
     private static JsonNode readJson(Path file) throws IOException {
         return Files.exists(file) ? MAPPER.readTree(file.toFile()) : MAPPER.createObjectNode();
     }
 
     private static void writeSummary(Path file, Map<String, Map<String, Cell>> cells, Map<String, Double> rss,
-                                     Map<String, Double> serverCores, JsonNode fsync, JsonNode machine)
-            throws IOException {
+                                     Map<String, Double> serverCores, List<Double> load, JsonNode fsync,
+                                     JsonNode machine) throws IOException {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("machine", machine);
+        if (!load.isEmpty()) {
+            root.put("loadAverage1mDuringRuns", Map.of("min", load.get(0), "median", median(load),
+                    "max", load.get(load.size() - 1)));
+        }
         root.put("fsync", fsync.path("fdatasync"));
         root.put("leaderPeakRssMiB", rss);
         List<Map<String, Object>> rows = new ArrayList<>();

@@ -7,12 +7,15 @@ import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 
 import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import javax.imageio.ImageIO;
 
 import static io.raftkv.bench.etcd.CompareReport.fmt;
 
@@ -48,6 +51,9 @@ final class ComparisonChart {
             String label = StandardWorkload.byId(id).map(StandardWorkload::label).orElse(id);
             CategoryChart lat = chart(label + ": latency (ms)", "ms");
             lat.getStyler().setYAxisDecimalPattern("#,##0.0#");
+            // Room above the tallest bar for its label (XChart's automatic range can cut the top bar off).
+            row.values().stream().mapToDouble(c -> c.latency().p999()).max()
+                    .ifPresent(max -> lat.getStyler().setYAxisMax(max * 1.15));
             row.forEach((system, c) -> lat.addSeries(system, percentiles, List.of(c.latency().p50(),
                     c.latency().p90(), c.latency().p99(), c.latency().p999()))
                     .setFillColor(COLORS.getOrDefault(system, Color.GRAY)));
@@ -55,11 +61,33 @@ final class ComparisonChart {
         });
 
         Files.createDirectories(png.toAbsolutePath().getParent());
-        int cols = 3;
-        int rows = (charts.size() + cols - 1) / cols;
-        String file = png.toString();
-        BitmapEncoder.saveBitmap(charts, rows, cols, file.endsWith(".png") ? file.substring(0, file.length() - 4)
-                : file, BitmapEncoder.BitmapFormat.PNG);
+        writeGrid(png, charts, 3);
+    }
+
+    /**
+     * Draws the charts row by row, {@code cols} per row, on a white background. (XChart's own grid needs exactly
+     * rows × cols charts, which a run of some workloads or one system does not give.)
+     */
+    private static void writeGrid(Path png, List<CategoryChart> charts, int cols) throws IOException {
+        List<BufferedImage> images = charts.stream().map(BitmapEncoder::getBufferedImage).toList();
+        int w = images.get(0).getWidth();
+        int h = images.get(0).getHeight();
+        int c = Math.min(cols, images.size());
+        int r = (images.size() + c - 1) / c;
+        BufferedImage grid = new BufferedImage(w * c, h * r, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = grid.createGraphics();
+        try {
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, grid.getWidth(), grid.getHeight());
+            for (int i = 0; i < images.size(); i++) {
+                g.drawImage(images.get(i), (i % c) * w, (i / c) * h, null);
+            }
+        } finally {
+            g.dispose();
+        }
+        if (!ImageIO.write(grid, "png", png.toFile())) {
+            throw new IOException("no PNG writer available for " + png);
+        }
     }
 
     private static CategoryChart chart(String title, String yLabel) {
@@ -68,7 +96,7 @@ final class ComparisonChart {
         c.getStyler().setLabelsFontColor(Color.DARK_GRAY);
         c.getStyler().setYAxisDecimalPattern("#,###");
         c.getStyler().setChartBackgroundColor(Color.WHITE);
-        c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+        c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
         return c;
     }
 }

@@ -19,14 +19,17 @@ final class ComparisonTable {
     }
 
     static String markdown(Map<String, Map<String, Cell>> cells, Map<String, Double> leaderRssMiB,
-                           Map<String, Double> serverCores, JsonNode fsync, JsonNode machine) {
+                           Map<String, Double> serverCores, List<Double> load, JsonNode fsync,
+                           JsonNode machine) {
         StringBuilder sb = new StringBuilder();
+        String during = load.isEmpty() ? "" : fmt(", 1-minute load average after each run %.1f–%.1f (median %.1f)",
+                load.get(0), load.get(load.size() - 1), CompareReport.median(load));
         sb.append(fmt("RaftKV vs etcd, %s, on %s (%s cores, %s); fdatasync of 2300-byte appends: p50 %s ms, "
-                        + "p99 %s ms; load average at start %s. Throughput: median of %s rounds; latency: "
+                        + "p99 %s ms; load average at start %s%s. Throughput: median of %s rounds; latency: "
                         + "all rounds' histograms merged.%n%n",
                 machine.path("date").asText("?"), machine.path("cpu").asText("?"), machine.path("cores").asText("?"),
                 machine.path("memory").asText("?"), fsync.path("fdatasync").path("p50").asText("?"),
-                fsync.path("fdatasync").path("p99").asText("?"), machine.path("loadAverage").asText("?"),
+                fsync.path("fdatasync").path("p99").asText("?"), machine.path("loadAverage").asText("?"), during,
                 machine.path("rounds").asText("?")));
         sb.append("| workload | etcd ops/s | RaftKV ops/s | ratio | etcd p50 / p99 ms | RaftKV p50 / p99 ms "
                 + "| p50 ratio | p99 ratio | goal | met |\n");
