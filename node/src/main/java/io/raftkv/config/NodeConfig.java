@@ -11,8 +11,9 @@ import java.util.Set;
  * configuration into the node's identity and peer list.
  *
  * @param clusterName         peers refuse messages from a node of another cluster name
- * @param nodeId              this node's Raft ID (>= 1, never reused); 0 derives it from the pod ordinal in
- *                            Kubernetes mode (ordinal + 1)
+ * @param nodeId              this node's Raft ID (>= 1, never reused); 0 in Kubernetes mode lets
+ *                            {@link #withKubernetesNodeId} choose it (the ID recorded in the data directory,
+ *                            ordinal + 1 for a bootstrap member, else a fresh random ID)
  * @param listen              host:port the gRPC server binds (client, admin and peer APIs)
  * @param advertise           host:port the other nodes and clients use to reach this node; empty = derived
  * @param http                host:port of the HTTP server (health, readiness, metrics, JSON API); empty = off
@@ -213,7 +214,7 @@ public record NodeConfig(String clusterName, long nodeId, String listen, String 
         if (k.replicas() < 1) {
             p.add("kubernetes.replicas: must be >= 1, got " + k.replicas());
         }
-        if (nodeId == 0) {
+        if (nodeId == 0 || advertise == null || advertise.isBlank()) {
             try {
                 ordinalOf(k);
             } catch (IllegalArgumentException e) {
@@ -261,7 +262,7 @@ public record NodeConfig(String clusterName, long nodeId, String listen, String 
                 initial.add(new Peer(ord + 1, podAddress(k, ord)));
             }
             if (adv == null || adv.isBlank()) {
-                adv = podAddress(k, (int) (id - 1));
+                adv = podAddress(k, ordinalOf(k));
             }
         } else {
             initial = peers == null ? List.of() : List.copyOf(peers);
@@ -280,6 +281,51 @@ public record NodeConfig(String clusterName, long nodeId, String listen, String 
             initial = List.of(new Peer(id, adv));
         }
         return new ResolvedIdentity(id, advertised, initial);
+    }
+
+    /**
+     * In Kubernetes mode without an explicit node ID, this configuration with the node's ID chosen (otherwise this
+     * configuration unchanged). IDs are never reused (the Raft core refuses a retired ID), so a pod's ordinal
+     * cannot be its ID: a scale-down then up, or a pod that lost its volume, would come back under a retired ID.
+     * <ol>
+     *   <li>the ID recorded in the data directory, if any: the node restarts as itself;</li>
+     *   <li>{@code ordinal + 1} for a member of the initial cluster ({@code initial-cluster-state: new} and
+     *       ordinal below {@code kubernetes.replicas}), so that every founding member knows the others' IDs;</li>
+     *   <li>otherwise a fresh random 63-bit ID, above any ordinal-derived one: the node joins an existing
+     *       cluster and waits until an operator, reading the ID from its {@code Status}, adds it as a learner.</li>
+     * </ol>
+     *
+     * @param recorded the ID recorded in the data directory, or 0 if it is empty
+     * @param random   source of fresh IDs
+     */
+    public NodeConfig withKubernetesNodeId(long recorded, java.util.function.LongSupplier random) {
+        if (kubernetes == null || nodeId != 0) {
+            return this;
+        }
+        requireValid();
+        long id;
+        if (recorded > 0) {
+            id = recorded;
+        } else if (isInitialMember()) {
+            id = ordinalOf(kubernetes) + 1L;
+        } else {
+            do {
+                id = random.getAsLong() & Long.MAX_VALUE;
+            } while (id <= MAX_ORDINAL_ID);
+        }
+        return new NodeConfig(clusterName, id, listen, advertise, http, dataDir, initialClusterState, peers,
+                kubernetes, logLevel, raft, snapshot, limits, disk);
+    }
+
+    /** IDs up to this are left to ordinal-derived bootstrap members; fresh IDs are drawn above it. */
+    static final long MAX_ORDINAL_ID = 1L << 32;
+
+    /** Whether this node founds a new cluster (in Kubernetes mode: "new" and among the initial replicas). */
+    private boolean isInitialMember() {
+        if (!"new".equals(initialClusterState)) {
+            return false;
+        }
+        return kubernetes == null || ordinalOf(kubernetes) < kubernetes.replicas();
     }
 
     /** This node's ID, the address others reach it at, and the initial members (for bootstrap). */

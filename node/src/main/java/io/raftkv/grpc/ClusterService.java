@@ -74,7 +74,8 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase implements
                 .setRole(role(s)).setTerm(s.term()).setLeaderId(s.leader())
                 .setCommitIndex(s.commitIndex()).setAppliedIndex(runtime.appliedIndex()).setLastIndex(s.lastIndex())
                 .setDiskAlarm(diskAlarm.getAsBoolean()).setRevision(kv.revision())
-                .setSnapshotIndex(runtime.snapshotIndex()).setClusterName(clusterName).setKeyCount(kv.keyCount());
+                .setSnapshotIndex(runtime.snapshotIndex()).setClusterName(clusterName).setKeyCount(kv.keyCount())
+                .addAllRetired(s.membership().retired()).setMembershipCommitted(s.membershipCommitted());
         if (s.leader() != RaftNode.NONE && addressOf.apply(s.leader()) != null) {
             b.setLeaderAddress(addressOf.apply(s.leader()));
         }
@@ -83,6 +84,9 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase implements
     }
 
     private static Role role(NodeStatus s) {
+        if (!s.membership().isMember(s.id())) {
+            return Role.NOT_MEMBER;
+        }
         if (s.membership().isLearner(s.id())) {
             return Role.LEARNER;
         }

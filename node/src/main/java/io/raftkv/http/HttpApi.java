@@ -38,6 +38,8 @@ import java.util.function.Supplier;
  *   <li>{@code GET /healthz}: 200 while the process runs;</li>
  *   <li>{@code GET /readyz}: 200 when the node is a member with a known leader and caught up, else 503;</li>
  *   <li>{@code GET /metrics}: Prometheus text;</li>
+ *   <li>{@code GET|POST /prestop}: a Kubernetes preStop hook: a leader hands leadership to its most caught-up
+ *       voter and answers once it moved (bounded by a few seconds); any other node answers at once;</li>
  *   <li>{@code GET /get?key=K}, {@code POST /set} with {@code {"key":..,"value":..}}, {@code DELETE /delete?key=K},
  *       and {@code GET|PUT|DELETE /v1/kv/K} (PUT takes the raw body as the value): UTF-8 text keys and values,
  *       JSON answers. Writes go to the leader through the Java client, so any node accepts them.</li>
@@ -56,19 +58,22 @@ public final class HttpApi implements AutoCloseable {
     private final ExecutorService executor;
     private final BooleanSupplier ready;
     private final Supplier<String> readyDetail;
+    private final Supplier<String> handOff;
     private final PrometheusMeterRegistry metrics;
 
     /**
      * @param client      the client the JSON API uses (pointed at this node; it follows redirects to the leader)
      * @param ready       the readiness check
      * @param readyDetail what /readyz says about this node (role, leader, indexes)
+     * @param handOff     what /prestop does: hands leadership off if this node leads (bounded), says what happened
      */
     public HttpApi(String address, RaftKvClient client, BooleanSupplier ready, Supplier<String> readyDetail,
-                   PrometheusMeterRegistry metrics) throws IOException {
+                   Supplier<String> handOff, PrometheusMeterRegistry metrics) throws IOException {
         HostPort hp = HostPort.parse(address);
         this.client = client;
         this.ready = ready;
         this.readyDetail = readyDetail;
+        this.handOff = handOff;
         this.metrics = metrics;
         this.server = HttpServer.create(new InetSocketAddress(hp.host(), hp.port()), 128);
         this.executor = Executors.newFixedThreadPool(4, r -> {
@@ -80,6 +85,7 @@ public final class HttpApi implements AutoCloseable {
         server.createContext("/healthz", ex -> handle(ex, this::healthz));
         server.createContext("/readyz", ex -> handle(ex, this::readyz));
         server.createContext("/metrics", ex -> handle(ex, this::metrics));
+        server.createContext("/prestop", ex -> handle(ex, this::prestop));
         server.createContext("/get", ex -> handle(ex, this::get));
         server.createContext("/set", ex -> handle(ex, this::set));
         server.createContext("/delete", ex -> handle(ex, this::delete));
@@ -115,6 +121,16 @@ public final class HttpApi implements AutoCloseable {
         boolean ok = ready.getAsBoolean();
         send(ex, ok ? 200 : 503, "text/plain; charset=utf-8",
                 ((ok ? "ready: " : "not ready: ") + readyDetail.get() + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void prestop(HttpExchange ex) throws IOException {
+        String method = ex.getRequestMethod();
+        if (!method.equals("GET") && !method.equals("POST")) {
+            throw new BadRequest("/prestop takes GET or POST, not " + method);
+        }
+        String outcome = handOff.get();
+        log.info("preStop: {}", outcome);
+        send(ex, 200, "text/plain; charset=utf-8", (outcome + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     private void metrics(HttpExchange ex) throws IOException {

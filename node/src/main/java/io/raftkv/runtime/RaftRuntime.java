@@ -268,6 +268,37 @@ public final class RaftRuntime implements AutoCloseable {
         return f;
     }
 
+    /**
+     * If this node leads other voters, hands leadership to the most caught-up one (thesis §3.10) and waits up to
+     * {@code wait} for it to move, so that clients see no election timeout when this node stops next (the
+     * preStop hook and a graceful shutdown).
+     *
+     * @return what happened, in words
+     */
+    public String handOffLeadership(Duration wait) {
+        if (view.role() != Role.LEADER) {
+            return "not the leader: nothing to hand off";
+        }
+        if (membership().voters().size() <= 1) {
+            return "the only voter: nobody to hand leadership to";
+        }
+        try {
+            long deadline = System.nanoTime() + wait.toNanos();
+            TransferResult r = transferLeadership(RaftNode.NONE).get(wait.toMillis(), TimeUnit.MILLISECONDS);
+            while (r == TransferResult.STARTED && view.role() == Role.LEADER && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(5_000_000); // poll the view; the loop updates it
+            }
+            return view.role() == Role.LEADER ? "leadership transfer " + r + " but still the leader after " + wait
+                    : "leadership handed off (transfer " + r + "), leader now " + view.leader();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted while handing leadership off";
+        } catch (Exception e) {
+            log.warn("leadership hand-off failed: {}", e.toString());
+            return "leadership hand-off failed: " + e;
+        }
+    }
+
     /** Gives up leadership at once, handing it to the most up-to-date voter (for a node that cannot write). */
     public void stepDown() {
         enqueue(node::stepDown);
@@ -429,17 +460,8 @@ public final class RaftRuntime implements AutoCloseable {
             shutdownThreads();
             return;
         }
-        if (view.role() == Role.LEADER && membership().voters().size() > 1 && !transferWait.isZero()) {
-            try {
-                TransferResult r = transferLeadership(RaftNode.NONE).get(transferWait.toMillis(), TimeUnit.MILLISECONDS);
-                log.info("shutting down: leadership transfer {}", r);
-                long deadline = System.nanoTime() + transferWait.toNanos();
-                while (r == TransferResult.STARTED && view.role() == Role.LEADER && System.nanoTime() < deadline) {
-                    LockSupport.parkNanos(5_000_000); // poll the view; the loop updates it
-                }
-            } catch (Exception e) {
-                log.warn("leadership transfer before shutdown failed: {}", e.toString());
-            }
+        if (!transferWait.isZero()) {
+            log.info("shutting down: {}", handOffLeadership(transferWait));
         }
         running = false;
         shutdownThreads();

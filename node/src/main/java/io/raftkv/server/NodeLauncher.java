@@ -1,6 +1,7 @@
 package io.raftkv.server;
 
 import io.raftkv.config.NodeConfig;
+import io.raftkv.storage.DataDirectory;
 import io.raftkv.storage.FileRaftStorage;
 import io.raftkv.storage.FreeSpaceMonitor;
 import io.raftkv.storage.StorageConfig;
@@ -10,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.function.Consumer;
 
 /** Starts a production node: file storage in the configured data directory, free-space alarm, no faults. */
@@ -21,11 +23,14 @@ public final class NodeLauncher {
     }
 
     /**
-     * Opens the data directory (locking it, checking it belongs to this cluster and node) and starts the node.
+     * Chooses the node ID in Kubernetes mode ({@link NodeConfig#withKubernetesNodeId}), opens the data directory
+     * (locking it, checking it belongs to this cluster and node; on first use it records the ID) and starts the node.
      *
      * @param fatal told about an unrecoverable error; the caller must stop the process
      */
-    public static RaftKvNode launch(NodeConfig config, Consumer<Throwable> fatal) throws IOException {
+    public static RaftKvNode launch(NodeConfig configured, Consumer<Throwable> fatal) throws IOException {
+        NodeConfig config = configured.withKubernetesNodeId(DataDirectory.recordedNodeId(Path.of(configured.dataDir())),
+                new SecureRandom()::nextLong);
         NodeConfig.ResolvedIdentity identity = config.resolve();
         StorageConfig storageConfig = StorageConfig.defaults(Path.of(config.dataDir()), config.clusterName(),
                         identity.nodeId())

@@ -52,6 +52,8 @@ public final class RaftKvNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RaftKvNode.class);
     /** A node is ready once it applied all but this many entries it knows committed. */
     static final long READY_MAX_LAG = 1000;
+    /** How long the preStop hook waits for leadership to move (Kubernetes' grace period must cover it). */
+    static final Duration PRESTOP_HANDOFF_WAIT = Duration.ofSeconds(5);
 
     private final NodeConfig config;
     private final long id;
@@ -105,7 +107,12 @@ public final class RaftKvNode implements AutoCloseable {
         NodeConfig.Snapshot s = config.snapshot();
         RuntimeOptions options = new RuntimeOptions(Duration.ofMillis(r.tickMs()), s.thresholdEntries(),
                 Duration.ofSeconds(s.intervalSeconds()), s.retainEntries(), config.limits().maxPendingRequests());
-        Membership bootstrap = "new".equals(config.initialClusterState())
+        // Only a founding member bootstraps; any other empty node waits to be added by the cluster's leader (a
+        // Kubernetes pod beyond the initial replicas has a fresh ID that is not among the initial peers).
+        long self = id;
+        boolean founding = "new".equals(config.initialClusterState())
+                && identity.initialPeers().stream().anyMatch(p -> p.id() == self);
+        Membership bootstrap = founding
                 ? Membership.ofVoters(identity.initialPeers().stream().map(NodeConfig.Peer::id).collect(Collectors.toSet()))
                 : null;
         RuntimeMetrics runtimeMetrics = new RuntimeMetrics(metrics);
@@ -149,7 +156,8 @@ public final class RaftKvNode implements AutoCloseable {
             directory.all().values().stream().filter(a -> !a.equals(advertise)).forEach(endpoints::add);
             this.httpClient = new RaftKvClient(endpoints);
             try {
-                this.http = new HttpApi(config.http(), httpClient, () -> ready(READY_MAX_LAG), this::describe, metrics);
+                this.http = new HttpApi(config.http(), httpClient, () -> ready(READY_MAX_LAG), this::describe,
+                        () -> runtime.handOffLeadership(PRESTOP_HANDOFF_WAIT), metrics);
             } catch (IOException e) {
                 close(Duration.ZERO);
                 throw new IOException("cannot listen on " + config.http() + " (http): " + e.getMessage(), e);

@@ -89,6 +89,20 @@ public final class DataDirectory implements Closeable {
         }
     }
 
+    /**
+     * The node ID recorded in the data directory at {@code root}, or 0 if it has none yet (empty or absent). Lets
+     * a node whose ID is not configured restart as itself; {@link #open} checks it again under the lock.
+     *
+     * @throws CorruptStorageException if the identity file is damaged
+     */
+    public static long recordedNodeId(Path root) throws IOException {
+        Path file = root.resolve(IDENTITY);
+        if (!Files.exists(file)) {
+            return 0;
+        }
+        return Long.parseLong(readIdentity(file).get("node"));
+    }
+
     public Path root() {
         return root;
     }

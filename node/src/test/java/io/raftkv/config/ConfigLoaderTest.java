@@ -129,6 +129,39 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void kubernetesModeGivesAFreshIdToEveryNodeThatJoinsAndKeepsARecordedOne() {
+        Map<String, String> pod3 = Map.of("kubernetes.stateful-set", "kv", "kubernetes.service", "kv-peers",
+                "kubernetes.namespace", "prod", "kubernetes.port", "7001", "kubernetes.replicas", "1",
+                "kubernetes.pod-name", "kv-3", "initial-cluster-state", "existing");
+        NodeConfig joining = ConfigLoader.load(null, Map.of(), pod3);
+        java.util.Iterator<Long> draws = java.util.List.of(5L, -42L).iterator();
+        NodeConfig fresh = joining.withKubernetesNodeId(0, draws::next);
+        assertThat(fresh.nodeId()).as("an ID that an ordinal could give is drawn again; the sign bit is cleared")
+                .isEqualTo(-42L & Long.MAX_VALUE);
+        assertThat(fresh.nodeId()).isGreaterThan(NodeConfig.MAX_ORDINAL_ID);
+        NodeConfig.ResolvedIdentity id = fresh.resolve();
+        assertThat(id.advertise().toString()).as("the address still comes from the pod name")
+                .isEqualTo("kv-3.kv-peers.prod.svc.cluster.local:7001");
+
+        assertThat(joining.withKubernetesNodeId(77, () -> 99).nodeId()).as("the data directory's ID wins")
+                .isEqualTo(77);
+
+        Map<String, String> pod0 = new java.util.HashMap<>(pod3);
+        pod0.put("kubernetes.pod-name", "kv-0");
+        pod0.put("initial-cluster-state", "new");
+        assertThat(ConfigLoader.load(null, Map.of(), pod0).withKubernetesNodeId(0, () -> 99).nodeId())
+                .as("a founding member keeps ordinal + 1, which every founding member can derive").isEqualTo(1);
+        pod0.put("initial-cluster-state", "existing");
+        assertThat(ConfigLoader.load(null, Map.of(), pod0).withKubernetesNodeId(0, () -> Long.MAX_VALUE).nodeId())
+                .as("pod 0 that lost its disk after the cluster exists comes back as a new node")
+                .isEqualTo(Long.MAX_VALUE);
+        Map<String, String> explicit = new java.util.HashMap<>(pod3);
+        explicit.put("node-id", "12");
+        assertThat(ConfigLoader.load(null, Map.of(), explicit).withKubernetesNodeId(0, () -> 99).nodeId())
+                .isEqualTo(12);
+    }
+
+    @Test
     void hostPortParsing() {
         assertThat(HostPort.parse("[::1]:7001").host()).isEqualTo("::1");
         assertThat(HostPort.parse("[::1]:7001").toString()).isEqualTo("[::1]:7001");

@@ -120,6 +120,37 @@ class ClusterBehaviourTest {
     }
 
     @Test
+    void thePreStopHookMakesTheLeaderHandLeadershipOff() throws Exception {
+        cluster = new InProcessCluster(3, c -> withHttp(c));
+        RaftKvClient client = cluster.client();
+        client.put("x", "1");
+        RaftKvNode leader = cluster.awaitLeader();
+        RaftKvNode follower = cluster.followers().get(0);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+
+        java.net.http.HttpResponse<String> atFollower = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + follower.httpPort() + "/prestop")).GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(atFollower.statusCode()).isEqualTo(200);
+        assertThat(atFollower.body()).contains("not the leader");
+        assertThat(leader.runtime().view().role()).isEqualTo(io.raftkv.raft.Role.LEADER);
+
+        java.net.http.HttpResponse<String> atLeader = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + leader.httpPort() + "/prestop")).GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(atLeader.statusCode()).isEqualTo(200);
+        assertThat(atLeader.body()).contains("handed off");
+        assertThat(leader.runtime().view().role()).isNotEqualTo(io.raftkv.raft.Role.LEADER);
+        client.put("y", "2");
+    }
+
+    static NodeConfig withHttp(NodeConfig c) {
+        return new NodeConfig(c.clusterName(), c.nodeId(), c.listen(), c.advertise(), "127.0.0.1:0", c.dataDir(),
+                c.initialClusterState(), c.peers(), c.kubernetes(), c.logLevel(), c.raft(), c.snapshot(), c.limits(),
+                c.disk());
+    }
+
+    @Test
     void aFollowerFarBehindCatchesUpThroughASnapshot() throws Exception {
         cluster = new InProcessCluster(3, c -> withSnapshots(c, 100, 20));
         RaftKvClient client = cluster.client();
@@ -154,6 +185,9 @@ class ClusterBehaviourTest {
         });
 
         RaftKvNode joiner = cluster.startJoining(4);
+        StatusResponse waiting = client.status(joiner.advertise());
+        assertThat(waiting.getMemberId()).isEqualTo(4);
+        assertThat(waiting.getRole()).as("an empty node waiting to be added").isEqualTo(Role.NOT_MEMBER);
         MembershipResponse added = client.addLearner(4, joiner.advertise());
         assertThat(added.getMembersList()).anyMatch(m -> m.getId() == 4 && m.getRole() == Role.LEARNER);
         await().atMost(Duration.ofSeconds(15)).ignoreExceptions().until(() -> {
@@ -169,6 +203,10 @@ class ClusterBehaviourTest {
         long victim = cluster.followers().stream().filter(n -> n.id() != 4).findFirst().orElseThrow().id();
         MembershipResponse removed = client.removeMember(victim);
         assertThat(removed.getMembersList()).extracting(MemberStatus::getId).doesNotContain(victim);
+        StatusResponse afterRemoval = client.leaderStatus();
+        assertThat(afterRemoval.getRetiredList()).as("a removed ID is retired forever").contains(victim);
+        assertThat(afterRemoval.getMembershipCommitted()).as("the removal committed before it was acknowledged")
+                .isTrue();
         cluster.crash(victim);
         int seen = written.get();
         await().atMost(Duration.ofSeconds(10)).until(() -> written.get() > seen + 20);

@@ -101,7 +101,7 @@ class MultiProcessClusterIT {
         long termBefore = client.leaderStatus().getTerm();
         // The JVM reports a SIGTERM exit as 143 (128 + 15) even after a clean shutdown; the log says it was one.
         assertThat(old.terminate()).isEqualTo(143);
-        assertThat(old.tail()).contains("shutting down: leadership transfer STARTED").contains("node " + old.id + " stopped");
+        assertThat(old.tail()).contains("shutting down: leadership handed off (transfer STARTED)").contains("node " + old.id + " stopped");
         NodeProcess next = leader();
         assertThat(next.id).isNotEqualTo(old.id);
         StatusResponse s = client.leaderStatus();

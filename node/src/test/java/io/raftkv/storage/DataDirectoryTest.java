@@ -33,6 +33,15 @@ class DataDirectoryTest {
     }
 
     @Test
+    void recordedNodeIdIsZeroUntilTheDirectoryIsFirstUsed() throws IOException {
+        Path dir = root.resolve("data");
+        assertThat(DataDirectory.recordedNodeId(dir)).isZero();
+        long fresh = 0x7123_4567_89ab_cdefL;
+        DataDirectory.open(dir, CLUSTER, fresh, FileIo.DEFAULT).close();
+        assertThat(DataDirectory.recordedNodeId(dir)).isEqualTo(fresh);
+    }
+
+    @Test
     void directoryOfAnotherClusterOrNodeIsRefused() throws IOException {
         Path dir = root.resolve("data");
         DataDirectory.open(dir, CLUSTER, NODE, FileIo.DEFAULT).close();

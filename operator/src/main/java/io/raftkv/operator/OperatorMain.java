@@ -11,8 +11,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.raftkv.operator.http.OperatorHttpServer;
-import io.raftkv.operator.raft.RaftAdmin;
-import io.raftkv.operator.raft.UnavailableRaftAdmin;
+import io.raftkv.operator.raft.GrpcRaftAdmin;
 import io.raftkv.operator.reconcile.RaftKVClusterReconciler;
 import java.io.IOException;
 import java.time.Clock;
@@ -27,11 +26,6 @@ public final class OperatorMain {
     private static final Logger LOG = LoggerFactory.getLogger(OperatorMain.class);
 
     private OperatorMain() {
-    }
-
-    /** The client of the nodes' admin API (the gRPC Cluster service once the node's proto is on main). */
-    public static RaftAdmin createRaftAdmin() {
-        return new UnavailableRaftAdmin();
     }
 
     public static void main(String[] args) throws IOException {
@@ -52,7 +46,7 @@ public final class OperatorMain {
                     LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(OperatorSettings.LEASE_NAME)
                             .withLeaseNamespace(ns).withIdentity(settings.identity()).build()));
         });
-        RaftAdmin admin = createRaftAdmin();
+        GrpcRaftAdmin admin = GrpcRaftAdmin.withDefaultTimeouts();
         operator.register(new RaftKVClusterReconciler(admin, settings.reconciler(), Clock.systemUTC(), registry),
                 c -> {
                     if (!settings.watchNamespaces().isEmpty()) {
@@ -60,6 +54,7 @@ public final class OperatorMain {
                     }
                 });
         operator.installShutdownHook(Duration.ofSeconds(10));
+        Runtime.getRuntime().addShutdownHook(new Thread(admin::close, "raft-admin-close"));
         operator.start();
         started.set(operator);
         LOG.info("raftkv-operator started: namespaces={}, leader election={}, http port {}",

@@ -20,6 +20,8 @@ public final class NodeContract {
     public static final String HTTP_PORT_NAME = "http";
 
     public static final String DATA_DIR = "/var/lib/raftkv";
+    /** The user and group the node image runs as (node/Dockerfile); the data volume must be theirs. */
+    public static final long NODE_UID = 10001;
     public static final String CONFIG_DIR = "/etc/raftkv";
     public static final String CONFIG_FILE = "raftkv.yaml";
     public static final List<String> ARGS = List.of("node", "--config", CONFIG_DIR + "/" + CONFIG_FILE);

@@ -36,9 +36,6 @@ class ClusterLifecycleE2EIT {
 
     @Test
     void scaleRestartAndPodLossKeepEveryAcknowledgedWrite() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeFalse(
-                io.raftkv.operator.OperatorMain.createRaftAdmin() instanceof io.raftkv.operator.raft.UnavailableRaftAdmin,
-                "this operator build has no client for the node's admin API yet (it waits for the node's proto on main)");
         try (E2eEnvironment env = E2eEnvironment.requireCluster(true)) {
             env.installOperator();
             RaftKVCluster c = new RaftKVCluster();

@@ -55,6 +55,23 @@ class StatefulSetTemplateTest {
     }
 
     @Test
+    void theNodeRunsUnprivilegedOnAVolumeMadeItsOwnAndHandsLeadershipOffBeforeStopping() {
+        var pod = StatefulSetDependent.build(cluster(), 3).getSpec().getTemplate().getSpec();
+        assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(NodeContract.NODE_UID);
+        assertThat(pod.getSecurityContext().getFsGroup()).isEqualTo(NodeContract.NODE_UID);
+        var init = pod.getInitContainers();
+        assertThat(init).hasSize(1);
+        assertThat(String.join(" ", init.get(0).getCommand())).contains("chown 10001:10001 " + NodeContract.DATA_DIR);
+        assertThat(init.get(0).getVolumeMounts()).extracting(m -> m.getMountPath())
+                .containsExactly(NodeContract.DATA_DIR);
+        var node = pod.getContainers().get(0);
+        assertThat(node.getSecurityContext()).as("the node container inherits the unprivileged pod user").isNull();
+        assertThat(node.getLifecycle().getPreStop().getHttpGet().getPath()).isEqualTo(NodeContract.PRESTOP_PATH);
+        assertThat(pod.getTerminationGracePeriodSeconds()).as("covers the hand-off wait and a graceful stop")
+                .isGreaterThanOrEqualTo(15L);
+    }
+
+    @Test
     void raftTuningChangesTheTemplateSoTheMembersRoll() {
         RaftKVCluster c = cluster();
         Map<String, String> before = templateAnnotations(c);

@@ -97,8 +97,24 @@ public class StatefulSetDependent extends CRUDKubernetesDependentResource<Statef
             container.withResources(spec.getResources());
         }
 
+        // The node runs as an unprivileged user. fsGroup hands it the volume where the storage supports ownership
+        // management; host-path volumes (single-node clusters) do not, so a short init container gives the data
+        // directory to that user (the only step that runs as root, with nothing else mounted).
+        String owner = NodeContract.NODE_UID + ":" + NodeContract.NODE_UID;
+        ContainerBuilder dataOwner = new ContainerBuilder()
+                .withName("data-dir-owner")
+                .withImage(spec.getImage())
+                .withImagePullPolicy(spec.getImagePullPolicy().name())
+                .withCommand("sh", "-c", "chown " + owner + " " + NodeContract.DATA_DIR + " && chmod 0750 "
+                        + NodeContract.DATA_DIR)
+                .withNewSecurityContext().withRunAsUser(0L).withRunAsNonRoot(false).endSecurityContext()
+                .withVolumeMounts(new io.fabric8.kubernetes.api.model.VolumeMountBuilder()
+                        .withName(ResourceNames.DATA_VOLUME).withMountPath(NodeContract.DATA_DIR).build());
         PodSpecBuilder podSpec = new PodSpecBuilder()
+                .withInitContainers(dataOwner.build())
                 .withContainers(container.build())
+                .withNewSecurityContext().withFsGroup(NodeContract.NODE_UID).withRunAsUser(NodeContract.NODE_UID)
+                .withRunAsGroup(NodeContract.NODE_UID).endSecurityContext()
                 .withTerminationGracePeriodSeconds(30L)
                 .addNewVolume().withName("config").withNewConfigMap().withName(names.configMap())
                 .addNewItem().withKey(NodeContract.CONFIG_KEY).withPath(NodeContract.CONFIG_FILE).endItem()
