@@ -16,11 +16,15 @@ package io.raftkv.raft;
  * @param maxUncommittedBytes   proposals are refused (backpressure) while this many bytes are uncommitted
  * @param maxIncomingEntryBytes an AppendEntries carrying more entry bytes than this is rejected as oversized
  * @param eagerCommit           tell followers about a new commit index at once (else with the next message)
+ * @param quorumFanout          send new entries at once only to as many followers as a quorum needs (the most
+ *                              responsive ones); the others catch up in batches at heartbeat time. Fewer
+ *                              messages, slower followers; for message-metered settings
  * @param seed                  seed for the randomized election timeouts
  */
 public record RaftConfig(long id, int electionTicks, int heartbeatTicks, boolean preVote, boolean checkQuorum,
                          int maxMessageBytes, int maxInflightMessages, long maxInflightBytes,
-                         long maxUncommittedBytes, long maxIncomingEntryBytes, boolean eagerCommit, long seed) {
+                         long maxUncommittedBytes, long maxIncomingEntryBytes, boolean eagerCommit,
+                         boolean quorumFanout, long seed) {
 
     public RaftConfig {
         if (id == RaftNode.NONE) {
@@ -38,28 +42,40 @@ public record RaftConfig(long id, int electionTicks, int heartbeatTicks, boolean
 
     /** Defaults for a server: 10-tick elections, 1-tick heartbeats, 1 MiB messages, 256 in flight. */
     public static RaftConfig defaults(long id, long seed) {
-        return new RaftConfig(id, 10, 1, true, true, 1 << 20, 256, 32L << 20, 64L << 20, 8L << 20, true, seed);
+        return new RaftConfig(id, 10, 1, true, true, 1 << 20, 256, 32L << 20, 64L << 20, 8L << 20, true, false, seed);
     }
 
     public RaftConfig withTicks(int election, int heartbeat) {
         return new RaftConfig(id, election, heartbeat, preVote, checkQuorum, maxMessageBytes, maxInflightMessages,
-                maxInflightBytes, maxUncommittedBytes, maxIncomingEntryBytes, eagerCommit, seed);
+                maxInflightBytes, maxUncommittedBytes, maxIncomingEntryBytes, eagerCommit, quorumFanout, seed);
     }
 
     public RaftConfig withMessageLimits(int maxMessageBytes, int maxInflightMessages, long maxInflightBytes,
                                         long maxUncommittedBytes) {
         return new RaftConfig(id, electionTicks, heartbeatTicks, preVote, checkQuorum, maxMessageBytes,
                 maxInflightMessages, maxInflightBytes, maxUncommittedBytes,
-                Math.max(maxIncomingEntryBytes, maxMessageBytes), eagerCommit, seed);
+                Math.max(maxIncomingEntryBytes, maxMessageBytes), eagerCommit, quorumFanout, seed);
     }
 
     public RaftConfig withEagerCommit(boolean eager) {
         return new RaftConfig(id, electionTicks, heartbeatTicks, preVote, checkQuorum, maxMessageBytes,
-                maxInflightMessages, maxInflightBytes, maxUncommittedBytes, maxIncomingEntryBytes, eager, seed);
+                maxInflightMessages, maxInflightBytes, maxUncommittedBytes, maxIncomingEntryBytes, eager, quorumFanout, seed);
     }
 
     public RaftConfig withPreVoteAndCheckQuorum(boolean preVote, boolean checkQuorum) {
         return new RaftConfig(id, electionTicks, heartbeatTicks, preVote, checkQuorum, maxMessageBytes,
-                maxInflightMessages, maxInflightBytes, maxUncommittedBytes, maxIncomingEntryBytes, eagerCommit, seed);
+                maxInflightMessages, maxInflightBytes, maxUncommittedBytes, maxIncomingEntryBytes, eagerCommit, quorumFanout, seed);
+    }
+
+    public RaftConfig withQuorumFanout(boolean fanout) {
+        return new RaftConfig(id, electionTicks, heartbeatTicks, preVote, checkQuorum, maxMessageBytes,
+                maxInflightMessages, maxInflightBytes, maxUncommittedBytes, maxIncomingEntryBytes, eagerCommit, fanout,
+                seed);
+    }
+
+    public RaftConfig withSeed(long newSeed) {
+        return new RaftConfig(id, electionTicks, heartbeatTicks, preVote, checkQuorum, maxMessageBytes,
+                maxInflightMessages, maxInflightBytes, maxUncommittedBytes, maxIncomingEntryBytes, eagerCommit,
+                quorumFanout, newSeed);
     }
 }

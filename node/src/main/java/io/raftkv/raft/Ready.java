@@ -21,7 +21,9 @@ import java.util.List;
  *       {@link RaftNode#applied(long)};</li>
  *   <li>answer {@link #readStates()}: each read may be served once the applied index reaches its index.</li>
  * </ol>
- * Several Readys may be outstanding; they must be persisted in the order they were produced.
+ * Several Readys may be outstanding; they must be persisted in the order they were produced, and a Ready's
+ * {@code messagesAfterPersist} may leave only when it and every earlier Ready are durable (even if it has
+ * nothing to persist itself: an acknowledgement may vouch for entries an earlier Ready carried).
  */
 public record Ready(HardState hardState, List<InstallSnapshot> snapshotChunks, SnapshotMeta snapshot,
                     List<Entry> entries, List<Message> messages, List<Message> messagesAfterPersist,
