@@ -65,7 +65,9 @@ public final class ReplicaEngine {
     private final LeaderOutbox outbox;
 
     private long startNanos = Long.MIN_VALUE;
-    private long ticksDone;
+    /** Clock ticks since the quiet start-up ended; until a leader is first seen each drives several core ticks. */
+    private long clockTicks;
+    private boolean leaderSeen;
     private long now;
     private List<Outbound> out = new ArrayList<>();
 
@@ -145,7 +147,7 @@ public final class ReplicaEngine {
         if (startNanos == Long.MIN_VALUE) {
             return Long.MIN_VALUE;
         }
-        long next = startNanos + settings.startupQuietNanos() + (ticksDone + 1) * settings.tickNanos();
+        long next = startNanos + settings.startupQuietNanos() + (clockTicks + 1) * settings.tickNanos();
         next = Math.min(next, outbox.nextDeadline());
         if (!held.isEmpty()) {
             next = Math.min(next, held.peekFirst().arrivedNanos() + settings.maxHoldNanos());
@@ -163,10 +165,16 @@ public final class ReplicaEngine {
         long quietEnd = startNanos + settings.startupQuietNanos();
         if (now >= quietEnd) {
             long due = (now - quietEnd) / settings.tickNanos();
-            while (ticksDone < due) {
-                node.tick();
-                ticksDone++;
-                process();
+            while (clockTicks < due) {
+                clockTicks++;
+                int coreTicks = leaderSeen ? 1 : settings.startupTickFactor();
+                for (int i = 0; i < coreTicks; i++) {
+                    node.tick();
+                    periodic = true;
+                    process();
+                    periodic = false;
+                }
+                leaderSeen |= node.leader() != RaftNode.NONE;
             }
         }
         outbox.tick(now, this::sendPeer);
@@ -273,6 +281,9 @@ public final class ReplicaEngine {
 
     // ---------------------------------------------------------------- Raft output
 
+    /** True while processing what the core produced on a clock tick. */
+    private boolean periodic;
+
     /** When this replica last heard from the leader it believes in (in that leader's term). */
     private long leaderContactNanos = Long.MIN_VALUE;
 
@@ -309,8 +320,8 @@ public final class ReplicaEngine {
     }
 
     private void routeFromCore(Message m) {
-        if (node.role() == Role.LEADER && (m instanceof AppendEntries || m instanceof Heartbeat)) {
-            outbox.offer(m, now, this::sendPeer);
+        if (node.role() == Role.LEADER) {
+            outbox.offer(m, periodic, now, this::sendPeer);
         } else {
             sendPeer(m);
         }
@@ -325,7 +336,7 @@ public final class ReplicaEngine {
                 for (String p : ids.peers()) {
                     followers.add(ReplicaIds.toNode(p));
                 }
-                outbox.activate(followers, node.membership().quorum() - 1, now);
+                outbox.activate(followers, node.membership().quorum() - 1);
                 leaderTerm = term;
             }
         } else if (outbox.isActive()) {

@@ -12,21 +12,24 @@ import java.util.concurrent.TimeUnit;
  * @param heartbeatTicks       idle leader heartbeat in ticks
  * @param startupQuietNanos    after start, the core is not ticked for this long, so that no replica contacts a
  *                             peer before the simulator has connected every replica (its start-up wait)
- * @param slowLaneNanos        a follower outside the commit quorum gets batched entries at most this often
+ * @param startupTickFactor    until this replica first hears of a leader, each tick of its clock advances
+ *                             the core this many ticks, so that the first election ends before clients
+ *                             arrive without making every later failure detection that fast (timing only
+ *                             affects liveness in Raft, never safety)
  * @param retransmitNanos      a fast-lane follower that has not answered for this long gets the message again
  * @param retransmitLimit      retransmissions before a silent fast-lane follower is swapped for a slow one
  * @param maxHoldNanos         a client request held while no leader is known is redirected after this long
  * @param maxMessageBytes      most entry bytes per AppendEntries, sized so that the JSON stays under 16 KiB
  */
 public record ReplicaSettings(long tickNanos, int electionTicks, int heartbeatTicks, long startupQuietNanos,
-                              long slowLaneNanos, long retransmitNanos, int retransmitLimit, long maxHoldNanos,
+                              int startupTickFactor, long retransmitNanos, int retransmitLimit, long maxHoldNanos,
                               int maxMessageBytes) {
 
     /** The simulator truncates messages at this many bytes. */
     public static final int PACKET_LIMIT = 16384;
 
     public ReplicaSettings {
-        if (tickNanos <= 0 || startupQuietNanos < 0 || slowLaneNanos <= 0 || retransmitNanos <= 0
+        if (tickNanos <= 0 || startupQuietNanos < 0 || startupTickFactor < 1 || retransmitNanos <= 0
                 || retransmitLimit < 0 || maxHoldNanos <= 0) {
             throw new IllegalArgumentException("replica timings must be positive");
         }
@@ -38,13 +41,14 @@ public record ReplicaSettings(long tickNanos, int electionTicks, int heartbeatTi
     }
 
     /**
-     * Defaults for the course simulator. Ticks are 10 ms; elections time out after 1–2 s (the simulator's
-     * failures are crash-stops, and a slower failover costs a handful of delayed answers, while every
-     * heartbeat round costs messages); idle heartbeats every 300 ms; followers outside the commit quorum get a
-     * batch every 600 ms. Retransmission after 5 ms suits a local socket, whose round trip is well under 1 ms.
+     * Defaults for the course simulator. Ticks are 10 ms. Elections time out after 2–4 s: the simulator
+     * counts every heartbeat, and a slower failover only delays the few requests that arrive meanwhile.
+     * Heartbeat rounds every 600 ms also carry the batched entries of followers outside the commit quorum. The
+     * first election is four times faster (0.5 s of quiet, then 0.5–1 s). Retransmission after 5 ms suits a
+     * local socket, whose round trip is well under a millisecond.
      */
     public static ReplicaSettings defaults() {
-        return new ReplicaSettings(ms(10), 100, 30, ms(500), ms(600), ms(5), 3, ms(1000), 9000);
+        return new ReplicaSettings(ms(10), 200, 60, ms(500), 4, ms(5), 3, ms(1000), 9000);
     }
 
     /** The Raft core's configuration for replica {@code node}. */
@@ -53,7 +57,8 @@ public record ReplicaSettings(long tickNanos, int electionTicks, int heartbeatTi
                 .withTicks(electionTicks, heartbeatTicks)
                 .withMessageLimits(maxMessageBytes, 64, 64L * maxMessageBytes, 4L << 20)
                 .withEagerCommit(false)
-                .withPreVoteAndCheckQuorum(true, true);
+                .withPreVoteAndCheckQuorum(true, true)
+                .withQuorumFanout(true);
     }
 
     public long electionNanos() {

@@ -1,0 +1,42 @@
+package io.raftkv.replica;
+
+import io.raftkv.replica.harness.RunStats;
+import io.raftkv.replica.harness.ScenarioFiles;
+import io.raftkv.replica.harness.ScenarioSpec;
+import io.raftkv.replica.harness.VirtualTimeRun;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 2's scenario part: every course-simulator scenario, in virtual time, several seeds each, must pass its
+ * correctness checks with no duplicate and no incorrect answer and reach at least "pass" on every metric.
+ */
+class VirtualTimeScenariosTest {
+    private static final int SEEDS = Integer.getInteger("cs3700.virtual.seeds", 5);
+
+    static List<String> scenarios() {
+        return ScenarioFiles.names();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("scenarios")
+    void passesEveryCheckAtLeastAtPass(String name) {
+        ScenarioSpec spec = ScenarioFiles.load(name);
+        for (long seed = 1; seed <= SEEDS; seed++) {
+            RunStats stats = VirtualTimeRun.run(spec, ReplicaSettings.defaults(), seed);
+            String report = "seed " + seed + "\n" + stats.report(spec);
+            System.out.println(report);
+            assertThat(stats.correctnessFailures(spec)).as(report).isEmpty();
+            assertThat(stats.incorrect()).as(report).isZero();
+            assertThat(stats.duplicates()).as(report).isZero();
+            for (String metric : spec.benchmarks().keySet()) {
+                assertThat(stats.grade(spec, metric)).as(metric + "\n" + report)
+                        .isIn(RunStats.Grade.BONUS, RunStats.Grade.PASS);
+            }
+        }
+    }
+}
