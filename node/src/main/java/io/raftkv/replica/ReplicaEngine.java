@@ -14,8 +14,7 @@ import io.raftkv.raft.Ready;
 import io.raftkv.raft.RecoveredState;
 import io.raftkv.raft.Role;
 import io.raftkv.raft.SnapshotReader;
-import io.raftkv.raft.message.AppendEntries;
-import io.raftkv.raft.message.Heartbeat;
+import io.raftkv.raft.message.VoteRequest;
 import io.raftkv.raft.message.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,7 +61,7 @@ public final class ReplicaEngine {
     private final ReplicaSettings settings;
     private final ReplicaStateMachine store;
     private final RaftNode node;
-    private final LeaderOutbox outbox;
+    private final PeerOutbox outbox;
 
     private long startNanos = Long.MIN_VALUE;
     /** Clock ticks since the quiet start-up ended; until a leader is first seen each drives several core ticks. */
@@ -73,7 +72,6 @@ public final class ReplicaEngine {
 
     private long applied;
     private long lastLeader = RaftNode.NONE;
-    private long leaderTerm = -1;
     private long nextReadId = 1;
     private final Map<Long, ClientRequest> putsByIndex = new HashMap<>();
     private final Map<Long, Long> putTermByIndex = new HashMap<>();
@@ -94,7 +92,11 @@ public final class ReplicaEngine {
         }
         this.node = RaftNode.start(settings.raftConfig(selfNode, seed),
                 RecoveredState.bootstrap(Membership.ofVoters(voters)), SnapshotReader.NONE);
-        this.outbox = new LeaderOutbox(settings);
+        List<Long> peers = new ArrayList<>();
+        for (String p : ids.peers()) {
+            peers.add(ReplicaIds.toNode(p));
+        }
+        this.outbox = new PeerOutbox(settings, peers, node.membership().quorum() - 1);
     }
 
     public ReplicaIds ids() {
@@ -177,7 +179,7 @@ public final class ReplicaEngine {
                 leaderSeen |= node.leader() != RaftNode.NONE;
             }
         }
-        outbox.tick(now, this::sendPeer);
+        outbox.tick(now, this::stillWanted, this::sendPeer);
         expireHolds();
     }
 
@@ -320,29 +322,21 @@ public final class ReplicaEngine {
     }
 
     private void routeFromCore(Message m) {
-        if (node.role() == Role.LEADER) {
-            outbox.offer(m, periodic, now, this::sendPeer);
-        } else {
-            sendPeer(m);
+        outbox.offer(m, periodic, now, this::sendPeer);
+    }
+
+    /** Whether the core would still send {@code m} (same role and term): only then is it retransmitted. */
+    private boolean stillWanted(Message m) {
+        if (m instanceof VoteRequest v) {
+            return v.preVote() ? node.role() == Role.PRE_CANDIDATE && v.term() == node.term() + 1
+                    : node.role() == Role.CANDIDATE && v.term() == node.term();
         }
+        return node.role() == Role.LEADER && m.term() == node.term();
     }
 
     private void observeLeadership() {
         long leader = node.leader();
-        long term = node.term();
-        if (node.role() == Role.LEADER) {
-            if (!outbox.isActive() || leaderTerm != term) {
-                List<Long> followers = new ArrayList<>();
-                for (String p : ids.peers()) {
-                    followers.add(ReplicaIds.toNode(p));
-                }
-                outbox.activate(followers, node.membership().quorum() - 1);
-                leaderTerm = term;
-            }
-        } else if (outbox.isActive()) {
-            outbox.deactivate();
-            leaderTerm = -1;
-        }
+        outbox.setLeading(node.role() == Role.LEADER);
         if (leader != lastLeader) {
             lastLeader = leader;
             leaderContactNanos = Long.MIN_VALUE;

@@ -16,8 +16,9 @@ import java.util.concurrent.TimeUnit;
  *                             the core this many ticks, so that the first election ends before clients
  *                             arrive without making every later failure detection that fast (timing only
  *                             affects liveness in Raft, never safety)
- * @param retransmitNanos      a fast-lane follower that has not answered for this long gets the message again
- * @param retransmitLimit      retransmissions before a silent fast-lane follower is swapped for a slow one
+ * @param retransmitNanos      initial retransmission timeout (it then adapts to the measured round trip)
+ * @param retransmitLimit      retransmissions of one message, each after twice the previous wait (twice as
+ *                             many for vote requests, which must outlast the voters' leader leases)
  * @param maxHoldNanos         a client request held while no leader is known is redirected after this long
  * @param maxMessageBytes      most entry bytes per AppendEntries, sized so that the JSON stays under 16 KiB
  */
@@ -48,7 +49,7 @@ public record ReplicaSettings(long tickNanos, int electionTicks, int heartbeatTi
      * local socket, whose round trip is well under a millisecond.
      */
     public static ReplicaSettings defaults() {
-        return new ReplicaSettings(ms(10), 200, 60, ms(500), 4, ms(5), 3, ms(1000), 9000);
+        return new ReplicaSettings(ms(10), 200, 60, ms(500), 4, ms(5), 6, ms(3000), 9000);
     }
 
     /** The Raft core's configuration for replica {@code node}. */

@@ -204,6 +204,7 @@ public final class CourseSimulator {
         }
         if (rids.contains(dst)) {
             stats.totalMsgs++;
+            stats.messagesByType.merge(msg.get("type").asText(), 1L, Long::sum);
             if (sameSide(src, dst) && random.nextDouble() >= spec.drops()) {
                 deliver(dst, raw, actions);
             } else {

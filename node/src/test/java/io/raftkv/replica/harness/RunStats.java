@@ -26,6 +26,7 @@ public final class RunStats {
     final List<Double> latencies = new ArrayList<>();
     final List<String> leaders = new ArrayList<>();
     final List<String> errors = new ArrayList<>();
+    final java.util.TreeMap<String, Long> messagesByType = new java.util.TreeMap<>();
 
     void addLeader(String leader) {
         if (leaders.isEmpty() || !leaders.get(leaders.size() - 1).equals(leader)) {
@@ -71,6 +72,15 @@ public final class RunStats {
         List<Double> sorted = new ArrayList<>(latencies);
         Collections.sort(sorted);
         return sorted.get(sorted.size() / 2);
+    }
+
+    public double percentile(double q) {
+        if (latencies.isEmpty()) {
+            return 0;
+        }
+        List<Double> sorted = new ArrayList<>(latencies);
+        Collections.sort(sorted);
+        return sorted.get((int) Math.min(sorted.size() - 1, Math.floor(q * sorted.size())));
     }
 
     public double metric(String name) {
@@ -142,13 +152,15 @@ public final class RunStats {
         sb.append(String.format(Locale.ROOT, "Replicas that died/were killed: %d/%d%n", died, killed));
         sb.append("Total messages sent: ").append(totalMsgs).append('\n');
         sb.append("Total messages dropped: ").append(totalDrops).append('\n');
+        sb.append("Messages between replicas by type: ").append(messagesByType).append('\n');
         sb.append(String.format(Locale.ROOT, "Total client get()/put() requests: %d/%d%n", totalGet, totalPut));
         sb.append("Total duplicate responses: ").append(duplicates).append('\n');
         sb.append(String.format(Locale.ROOT, "Total unanswered get()/put() requests: %d/%d%n", unansweredGet, unansweredPut));
         sb.append("Total redirects: ").append(redirects).append('\n');
         sb.append(String.format(Locale.ROOT, "Total get()/put() failures: %d/%d%n", failedGet, failedPut));
         sb.append("Total get() with incorrect response: ").append(incorrect).append('\n');
-        sb.append(String.format(Locale.ROOT, "Median query latency: %.6fsec%n", medianLatency()));
+        sb.append(String.format(Locale.ROOT, "Median query latency: %.6fsec (p25 %.6f, p75 %.6f, p90 %.6f)%n",
+                medianLatency(), percentile(0.25), percentile(0.75), percentile(0.90)));
         List<String> failures = correctnessFailures(spec);
         sb.append(failures.isEmpty() ? "Correctness checks: all passed\n" : "Correctness checks FAILED: " + failures + "\n");
         for (Map.Entry<String, double[]> b : spec.benchmarks().entrySet()) {

@@ -50,6 +50,8 @@ public final class VirtualTimeRun {
     private final Set<String> dead = new HashSet<>();
     private long seq;
     private long simDueScheduled = Long.MIN_VALUE;
+    private final boolean trace = Boolean.getBoolean("cs3700.trace");
+    private final Map<String, String> lastState = new HashMap<>();
 
     public VirtualTimeRun(ScenarioSpec spec, ReplicaSettings settings, long seed) {
         this.sim = new CourseSimulator(spec, new Random(seed));
@@ -110,7 +112,19 @@ public final class VirtualTimeRun {
         return sim.finish();
     }
 
+    private void traceState(String rid, long at) {
+        if (!trace) {
+            return;
+        }
+        ReplicaEngine e = engines.get(rid);
+        String state = e.role() + " leader=" + e.leaderName();
+        if (!state.equals(lastState.put(rid, state))) {
+            System.out.printf("%9.4f %s %s%n", at / 1e9, rid, state);
+        }
+    }
+
     private void emit(String rid, List<Outbound> out, long at) {
+        traceState(rid, at);
         for (Outbound o : out) {
             push(at + HOP_NANOS, Kind.TO_SIM, rid, o.packet(), 0);
         }

@@ -5,23 +5,28 @@ import io.raftkv.raft.message.AppendResponse;
 import io.raftkv.raft.message.Heartbeat;
 import io.raftkv.raft.message.HeartbeatResponse;
 import io.raftkv.raft.message.Message;
+import io.raftkv.raft.message.VoteRequest;
+import io.raftkv.raft.message.VoteResponse;
 
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
- * The leader's side of the simulator transport, which counts every message between replicas and drops some.
- * The core already sends new entries only to a quorum (RaftConfig#quorumFanout) and heartbeats only to idle
- * followers; this adds what a lossy, metered network needs on top:
+ * What the simulator transport adds between the Raft core and a lossy, metered network, where every message
+ * between replicas is counted and some are dropped. The core already sends new entries only to a quorum
+ * (RaftConfig#quorumFanout) and heartbeats only to idle followers; on top of that:
  * <ul>
- *   <li><b>Retransmission.</b> An AppendEntries or heartbeat to a follower that answered recently and gets
- *       no answer within {@link ReplicaSettings#retransmitNanos()} is sent again, up to
- *       {@link ReplicaSettings#retransmitLimit()} times. Raft messages are idempotent, and on a local socket a
- *       few milliseconds of silence means a drop, not congestion; the core alone would wait for the next
- *       heartbeat round.</li>
+ *   <li><b>Retransmission.</b> A request that expects an answer (AppendEntries, heartbeat, vote request) and gets
+ *       none within the peer's retransmission timeout is sent again, up to
+ *       {@link ReplicaSettings#retransmitLimit()} times, while the core still wants it (same role and term).
+ *       Raft messages are idempotent, and on a local socket silence means a drop, not congestion; the core
+ *       alone would wait for the next heartbeat round or election timeout, and an election that needs every
+ *       survivor's vote would rarely get through a lossy network. The timeout adapts to the measured round
+ *       trip as TCP's does (RFC 6298: smoothed RTT plus four deviations, Karn's rule for samples).</li>
  *   <li><b>Read rounds to a quorum.</b> A ReadIndex round (thesis §6.4) is confirmed by a majority, so its
  *       heartbeats go at once only to the {@code quorum - 1} followers heard from last; the others get theirs
  *       held back until they have not been contacted for a heartbeat interval (so they still hear from the
@@ -30,64 +35,55 @@ import java.util.Map;
  * It only delays, repeats or drops messages, as the network may anyway; the core's safety never depends on it.
  * Pure: time comes in as arguments.
  */
-final class LeaderOutbox {
+final class PeerOutbox {
 
     /** Where messages that leave go. */
     interface Wire {
         void send(Message m);
     }
 
+    private static final long MIN_RTO_NANOS = 1_000_000;
+
     private static final class Lane {
-        final long follower;
+        final long peer;
         long lastHeard = Long.MIN_VALUE;
         long lastSent = Long.MIN_VALUE;
         Message awaiting;
         long awaitingSince;
         int retransmits;
         Heartbeat deferred;
+        long srtt = -1;
+        long rttvar;
+        long rto;
 
-        Lane(long follower) {
-            this.follower = follower;
+        Lane(long peer, long initialRto) {
+            this.peer = peer;
+            this.rto = initialRto;
         }
     }
 
     private final ReplicaSettings settings;
     private final Map<Long, Lane> lanes = new LinkedHashMap<>();
     private int readFanout;
-    private boolean active;
+    private boolean leading;
     private long retransmissions;
 
-    LeaderOutbox(ReplicaSettings settings) {
+    PeerOutbox(ReplicaSettings settings, List<Long> peers, int readFanout) {
         this.settings = settings;
-    }
-
-    /** Starts a term as leader; read rounds go at once to {@code readFanout} followers. */
-    void activate(List<Long> followers, int readFanout) {
-        Map<Long, Long> heard = new LinkedHashMap<>();
-        for (Lane l : lanes.values()) {
-            heard.put(l.follower, l.lastHeard);
-        }
-        lanes.clear();
-        for (long f : followers) {
-            Lane lane = new Lane(f);
-            lane.lastHeard = heard.getOrDefault(f, Long.MIN_VALUE);
-            lanes.put(f, lane);
-        }
         this.readFanout = readFanout;
-        active = true;
-    }
-
-    /** Leaves leadership: whatever is held back or awaited is stale now. */
-    void deactivate() {
-        active = false;
-        for (Lane l : lanes.values()) {
-            l.awaiting = null;
-            l.deferred = null;
+        for (long p : peers) {
+            lanes.put(p, new Lane(p, settings.retransmitNanos()));
         }
     }
 
-    boolean isActive() {
-        return active;
+    /** This replica leads now (read rounds go to a quorum) or not. */
+    void setLeading(boolean leading) {
+        this.leading = leading;
+        if (!leading) {
+            for (Lane l : lanes.values()) {
+                l.deferred = null;
+            }
+        }
     }
 
     long retransmissions() {
@@ -99,19 +95,18 @@ final class LeaderOutbox {
      * heartbeat round), false when it reacted to a proposal, a read or a message.
      */
     void offer(Message m, boolean periodic, long now, Wire wire) {
-        Lane lane = active ? lanes.get(m.to()) : null;
-        if (lane == null || !(m instanceof AppendEntries || m instanceof Heartbeat)) {
+        Lane lane = lanes.get(m.to());
+        if (lane == null) {
             wire.send(m);
             return;
         }
-        if (m instanceof Heartbeat h && !periodic && !fastest(readFanout).contains(lane)) {
+        if (leading && m instanceof Heartbeat h && !periodic && !fastest(readFanout).contains(lane)) {
             lane.deferred = h;
             return;
         }
         lane.deferred = null;
         lane.lastSent = now;
-        boolean responsive = elapsed(now, lane.lastHeard) <= 2 * settings.heartbeatNanos();
-        if (responsive) {
+        if (expectsAnswer(m) && (m instanceof VoteRequest || elapsed(now, lane.lastHeard) <= 2 * settings.heartbeatNanos())) {
             lane.awaiting = m;
             lane.awaitingSince = now;
             lane.retransmits = 0;
@@ -119,7 +114,7 @@ final class LeaderOutbox {
         wire.send(m);
     }
 
-    /** A message from a follower; an answer stops retransmission of what it answers. */
+    /** A message from a peer; an answer stops retransmission of what it answers and measures the round trip. */
     void heard(Message m, long now) {
         Lane lane = lanes.get(m.from());
         if (lane == null) {
@@ -127,45 +122,45 @@ final class LeaderOutbox {
         }
         lane.lastHeard = now;
         if (lane.awaiting != null && answers(m, lane.awaiting)) {
+            if (lane.retransmits == 0) {
+                sampleRtt(lane, now - lane.awaitingSince);
+            }
             lane.awaiting = null;
         }
     }
 
-    /** Retransmits what went unanswered and sends held-back heartbeats that are due. */
-    void tick(long now, Wire wire) {
-        if (!active) {
-            return;
-        }
+    /** Retransmits what went unanswered (if {@code stillWanted}) and sends held-back heartbeats that are due. */
+    void tick(long now, Predicate<Message> stillWanted, Wire wire) {
         for (Lane lane : lanes.values()) {
-            if (lane.awaiting != null && now - lane.awaitingSince >= settings.retransmitNanos()) {
-                if (lane.retransmits < settings.retransmitLimit()) {
+            if (lane.awaiting != null && now - lane.awaitingSince >= backoff(lane)) {
+                int limit = lane.awaiting instanceof VoteRequest ? 2 * settings.retransmitLimit() : settings.retransmitLimit();
+                if (lane.retransmits < limit && stillWanted.test(lane.awaiting)) {
                     lane.retransmits++;
                     retransmissions++;
                     lane.awaitingSince = now;
                     lane.lastSent = now;
                     wire.send(lane.awaiting);
                 } else {
-                    lane.awaiting = null; // it is silent: leave it to the core's heartbeat rounds
+                    lane.awaiting = null; // silent, or stale: leave it to the core's own timers
                 }
             }
             if (lane.deferred != null && elapsed(now, lane.lastSent) >= settings.heartbeatNanos()) {
                 Heartbeat h = lane.deferred;
                 lane.deferred = null;
-                lane.lastSent = now;
-                wire.send(h);
+                if (stillWanted.test(h)) {
+                    lane.lastSent = now;
+                    wire.send(h);
+                }
             }
         }
     }
 
     /** The earliest time {@link #tick} has something to do, or {@link Long#MAX_VALUE}. */
     long nextDeadline() {
-        if (!active) {
-            return Long.MAX_VALUE;
-        }
         long next = Long.MAX_VALUE;
         for (Lane lane : lanes.values()) {
             if (lane.awaiting != null) {
-                next = Math.min(next, lane.awaitingSince + settings.retransmitNanos());
+                next = Math.min(next, lane.awaitingSince + backoff(lane));
             }
             if (lane.deferred != null) {
                 next = Math.min(next, lane.lastSent == Long.MIN_VALUE ? Long.MIN_VALUE
@@ -173,6 +168,23 @@ final class LeaderOutbox {
             }
         }
         return next;
+    }
+
+    /** RFC 6298 §5.5: the timeout doubles with every retransmission of the same message. */
+    private static long backoff(Lane lane) {
+        return lane.rto << Math.min(lane.retransmits, 16);
+    }
+
+    /** RFC 6298 §2: SRTT and RTTVAR from round-trip samples; RTO = SRTT + 4·RTTVAR, bounded. */
+    private void sampleRtt(Lane lane, long rtt) {
+        if (lane.srtt < 0) {
+            lane.srtt = rtt;
+            lane.rttvar = rtt / 2;
+        } else {
+            lane.rttvar = (3 * lane.rttvar + Math.abs(lane.srtt - rtt)) / 4;
+            lane.srtt = (7 * lane.srtt + rtt) / 8;
+        }
+        lane.rto = Math.max(MIN_RTO_NANOS, Math.min(settings.retransmitNanos() * 4, lane.srtt + 4 * lane.rttvar));
     }
 
     /** Time since {@code since}; forever if it never happened. */
@@ -186,7 +198,14 @@ final class LeaderOutbox {
         return byContact.subList(0, Math.min(n, byContact.size()));
     }
 
+    private static boolean expectsAnswer(Message m) {
+        return m instanceof AppendEntries || m instanceof Heartbeat || m instanceof VoteRequest;
+    }
+
     private static boolean answers(Message reply, Message sent) {
+        if (sent instanceof VoteRequest v) {
+            return reply instanceof VoteResponse r && r.preVote() == v.preVote() || reply.term() > sent.term();
+        }
         if (reply.term() != sent.term()) {
             return reply.term() > sent.term();
         }
