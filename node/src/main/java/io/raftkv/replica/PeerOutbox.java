@@ -133,8 +133,7 @@ final class PeerOutbox {
     void tick(long now, Predicate<Message> stillWanted, Wire wire) {
         for (Lane lane : lanes.values()) {
             if (lane.awaiting != null && now - lane.awaitingSince >= backoff(lane)) {
-                int limit = lane.awaiting instanceof VoteRequest ? 2 * settings.retransmitLimit() : settings.retransmitLimit();
-                if (lane.retransmits < limit && stillWanted.test(lane.awaiting)) {
+                if (lane.retransmits < settings.retransmitLimit() && stillWanted.test(lane.awaiting)) {
                     lane.retransmits++;
                     retransmissions++;
                     lane.awaitingSince = now;

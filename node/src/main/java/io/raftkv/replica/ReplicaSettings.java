@@ -17,8 +17,7 @@ import java.util.concurrent.TimeUnit;
  *                             arrive without making every later failure detection that fast (timing only
  *                             affects liveness in Raft, never safety)
  * @param retransmitNanos      initial retransmission timeout (it then adapts to the measured round trip)
- * @param retransmitLimit      retransmissions of one message, each after twice the previous wait (twice as
- *                             many for vote requests, which must outlast the voters' leader leases)
+ * @param retransmitLimit      retransmissions of one message, each after twice the previous wait
  * @param maxHoldNanos         a client request held while no leader is known is redirected after this long
  * @param maxMessageBytes      most entry bytes per AppendEntries, sized so that the JSON stays under 16 KiB
  */

@@ -1,0 +1,69 @@
+package io.raftkv.replica;
+
+import io.raftkv.replica.harness.ProcessRun;
+import io.raftkv.replica.harness.RunStats;
+import io.raftkv.replica.harness.ScenarioFiles;
+import io.raftkv.replica.harness.ScenarioSpec;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Issue 7: the {@code kvstore} launcher, as real processes, under this project's own stand-in for the course
+ * simulator ({@link ProcessRun}). Each scenario takes its full lifetime of wall time (30 s), so CI runs three
+ * of them (read-heavy, a leader killed, leaders killed on a lossy network); {@code -Dcs3700.all=true} runs all
+ * 17 and {@code -Dcs3700.runs=5} repeats each.
+ */
+class ProcessScenariosIT {
+    private static final List<String> CI_SCENARIOS = List.of("simple-1", "crash-3", "advanced-2");
+    private static final int RUNS = Integer.getInteger("cs3700.runs", 1);
+    private static Path launcher;
+
+    static List<String> scenarios() {
+        return Boolean.getBoolean("cs3700.all") ? ScenarioFiles.names() : CI_SCENARIOS;
+    }
+
+    @BeforeAll
+    static void prepareLauncher() throws Exception {
+        String path = System.getProperty("kvstore.launcher");
+        assumeTrue(path != null, "no -Dkvstore.launcher given (node/pom.xml sets it to the repository's ./kvstore)");
+        launcher = Path.of(path).toAbsolutePath().normalize();
+        assumeTrue(Files.isExecutable(launcher), "launcher " + launcher + " is missing or not executable");
+        Process prepare = new ProcessBuilder(launcher.toString(), "--prepare").inheritIO().start();
+        assertThat(prepare.waitFor(120, TimeUnit.SECONDS)).as("kvstore --prepare finished").isTrue();
+        assertThat(prepare.exitValue()).as("kvstore --prepare (builds the class-data-sharing archive)").isZero();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("scenarios")
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
+    void passesEveryCheckAtLeastAtPass(String name) throws Exception {
+        ScenarioSpec spec = ScenarioFiles.load(name);
+        for (int run = 1; run <= RUNS; run++) {
+            Path dir = ProcessRun.newWorkDir(name);
+            ProcessRun process = new ProcessRun(spec, launcher, dir, System.nanoTime());
+            RunStats stats = process.run();
+            String report = "run " + run + " in " + dir + ", connect ms " + new TreeMap<>(process.connectMillis())
+                    + "\n" + stats.report(spec);
+            System.out.println(report);
+            assertThat(process.connectMillis()).as("every replica connected\n" + report).hasSize(spec.replicas());
+            assertThat(stats.correctnessFailures(spec)).as(report).isEmpty();
+            assertThat(stats.incorrect()).as(report).isZero();
+            assertThat(stats.duplicates()).as(report).isZero();
+            for (String metric : spec.benchmarks().keySet()) {
+                assertThat(stats.grade(spec, metric)).as(metric + "\n" + report)
+                        .isIn(RunStats.Grade.BONUS, RunStats.Grade.PASS);
+            }
+        }
+    }
+}
