@@ -26,7 +26,9 @@ import java.util.function.Predicate;
  *       Raft messages are idempotent, and on a local socket silence means a drop, not congestion; the core
  *       alone would wait for the next heartbeat round or election timeout, and an election that needs every
  *       survivor's vote would rarely get through a lossy network. The timeout adapts to the measured round
- *       trip as TCP's does (RFC 6298: smoothed RTT plus four deviations, Karn's rule for samples).</li>
+ *       trip as TCP's does (RFC 6298: smoothed RTT plus four deviations, Karn's rule for samples), but never
+ *       exceeds {@link ReplicaSettings#retransmitNanos()}: a late answer costs one spare message, a drop waited
+ *       out costs a client's latency.</li>
  *   <li><b>Read rounds to a quorum.</b> A ReadIndex round (thesis §6.4) is confirmed by a majority, so its
  *       heartbeats go at once only to the {@code quorum - 1} followers heard from last; the others get theirs
  *       held back until they have not been contacted for a heartbeat interval (so they still hear from the
@@ -183,7 +185,7 @@ final class PeerOutbox {
             lane.rttvar = (3 * lane.rttvar + Math.abs(lane.srtt - rtt)) / 4;
             lane.srtt = (7 * lane.srtt + rtt) / 8;
         }
-        lane.rto = Math.max(MIN_RTO_NANOS, Math.min(settings.retransmitNanos() * 4, lane.srtt + 4 * lane.rttvar));
+        lane.rto = Math.max(MIN_RTO_NANOS, Math.min(settings.retransmitNanos(), lane.srtt + 4 * lane.rttvar));
     }
 
     /** Time since {@code since}; forever if it never happened. */

@@ -169,6 +169,8 @@ public final class ReplicaEngine {
             long due = (now - quietEnd) / settings.tickNanos();
             while (clockTicks < due) {
                 clockTicks++;
+                // Decided before ticking: once a leader has been heard of, core ticks follow the clock exactly.
+                leaderSeen |= node.leader() != RaftNode.NONE;
                 int coreTicks = leaderSeen ? 1 : settings.startupTickFactor();
                 for (int i = 0; i < coreTicks; i++) {
                     node.tick();
@@ -176,7 +178,6 @@ public final class ReplicaEngine {
                     process();
                     periodic = false;
                 }
-                leaderSeen |= node.leader() != RaftNode.NONE;
             }
         }
         outbox.tick(now, this::stillWanted, this::sendPeer);

@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  *                             the core this many ticks, so that the first election ends before clients
  *                             arrive without making every later failure detection that fast (timing only
  *                             affects liveness in Raft, never safety)
- * @param retransmitNanos      initial retransmission timeout (it then adapts to the measured round trip)
+ * @param retransmitNanos      first and longest retransmission timeout (it adapts to the measured round trip
+ *                             below that)
  * @param retransmitLimit      retransmissions of one message, each after twice the previous wait
  * @param maxHoldNanos         a client request held while no leader is known is redirected after this long
  * @param maxMessageBytes      most entry bytes per AppendEntries, sized so that the JSON stays under 16 KiB
@@ -44,11 +45,11 @@ public record ReplicaSettings(long tickNanos, int electionTicks, int heartbeatTi
      * Defaults for the course simulator. Ticks are 10 ms. Elections time out after 2–4 s: the simulator
      * counts every heartbeat, and a slower failover only delays the few requests that arrive meanwhile.
      * Heartbeat rounds every 600 ms also carry the batched entries of followers outside the commit quorum. The
-     * first election is four times faster (0.5 s of quiet, then 0.5–1 s). Retransmission after 5 ms suits a
-     * local socket, whose round trip is well under a millisecond.
+     * first election is four times faster (0.5 s of quiet, then 0.5–1 s). Retransmission after at most 3 ms suits
+     * a local socket, whose round trip is well under a millisecond.
      */
     public static ReplicaSettings defaults() {
-        return new ReplicaSettings(ms(10), 200, 60, ms(500), 4, ms(5), 6, ms(3000), 9000);
+        return new ReplicaSettings(ms(10), 200, 60, ms(500), 4, ms(3), 6, ms(3000), 9000);
     }
 
     /** The Raft core's configuration for replica {@code node}. */
