@@ -22,11 +22,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Issue 7: the {@code kvstore} launcher, as real processes, under this project's own stand-in for the course
  * simulator ({@link ProcessRun}). Each scenario takes its full lifetime of wall time (30 s), so CI runs three
  * of them (read-heavy, a leader killed, leaders killed on a lossy network); {@code -Dcs3700.all=true} runs all
- * 17 and {@code -Dcs3700.runs=5} repeats each.
+ * 17, {@code -Dcs3700.runs=5} repeats each, and {@code -Dcs3700.transport=udp} uses the newer simulator's UDP
+ * variant of the launcher's command line. {@link UdpLauncherIT} checks that variant in CI.
  */
 class ProcessScenariosIT {
     private static final List<String> CI_SCENARIOS = List.of("simple-1", "crash-3", "advanced-2");
     private static final int RUNS = Integer.getInteger("cs3700.runs", 1);
+    /** {@code seqpacket} (the original simulator, default) or {@code udp} (the newer one). */
+    private static final String TRANSPORT = System.getProperty("cs3700.transport", "seqpacket");
     private static Path launcher;
 
     static List<String> scenarios() {
@@ -51,7 +54,7 @@ class ProcessScenariosIT {
         ScenarioSpec spec = ScenarioFiles.load(name);
         for (int run = 1; run <= RUNS; run++) {
             Path dir = ProcessRun.newWorkDir(name);
-            ProcessRun process = new ProcessRun(spec, launcher, dir, System.nanoTime());
+            ProcessRun process = new ProcessRun(spec, launcher, dir, System.nanoTime(), TRANSPORT);
             RunStats stats = process.run();
             String report = "run " + run + " in " + dir + ", connect ms " + new TreeMap<>(process.connectMillis())
                     + "\n" + stats.report(spec);

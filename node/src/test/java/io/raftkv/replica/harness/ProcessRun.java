@@ -1,56 +1,38 @@
 package io.raftkv.replica.harness;
 
-import org.newsclub.net.unix.AFDatagramChannel;
-import org.newsclub.net.unix.AFDatagramSocket;
-import org.newsclub.net.unix.AFSocketType;
-import org.newsclub.net.unix.AFUNIXDatagramSocket;
-import org.newsclub.net.unix.AFUNIXSelectorProvider;
-import org.newsclub.net.unix.AFUNIXSocketAddress;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Plays the course simulator for real processes: it listens on one SOCK_SEQPACKET socket per replica in a fresh
- * working directory, launches the replica program there as {@code <program> <my ID> <other IDs...>}, and, like
- * the original, routes every packet through the {@link CourseSimulator} on one thread that waits with a
- * selector and reads the wall clock. It kills replicas with SIGKILL when an event says so, and all of them at
- * the end. Each replica's output goes to {@code <ID>.log} in the working directory.
+ * Plays the course simulator for real processes: it opens the simulator's sockets ({@link SimulatorTransport}),
+ * launches the replica program in a fresh working directory as the simulator does, and, like the original,
+ * routes every packet through the {@link CourseSimulator} on one thread that waits with a selector and reads
+ * the wall clock. It kills replicas with SIGKILL when an event says so, and all of them at the end. Each
+ * replica's output goes to {@code <ID>.log} in the working directory.
  */
-public final class ProcessRun {
-    private record Accepted(String rid, AFDatagramChannel<AFUNIXSocketAddress> channel) {
-    }
-
+public final class ProcessRun implements SimulatorTransport.Handler {
     private final CourseSimulator sim;
     private final Path program;
     private final Path workDir;
-    private final Selector selector;
-    private final ConcurrentLinkedQueue<Accepted> accepted = new ConcurrentLinkedQueue<>();
-    private final Map<String, AFUNIXDatagramSocket> listeners = new HashMap<>();
-    private final Map<String, AFDatagramChannel<AFUNIXSocketAddress>> connections = new HashMap<>();
+    private final SimulatorTransport transport;
     private final Map<String, Process> processes = new HashMap<>();
     private final Map<String, Long> connectNanos = new HashMap<>();
-    private final ByteBuffer buffer = ByteBuffer.allocate(65536);
     private long start;
 
-    public ProcessRun(ScenarioSpec spec, Path program, Path workDir, long seed) throws IOException {
+    /** {@code transport} is {@code seqpacket} (the original simulator) or {@code udp} (the newer one). */
+    public ProcessRun(ScenarioSpec spec, Path program, Path workDir, long seed, String transport) throws IOException {
         this.sim = new CourseSimulator(spec, new Random(seed));
         this.program = program;
         this.workDir = workDir;
-        this.selector = AFUNIXSelectorProvider.provider().openSelector();
+        this.transport = SimulatorTransport.create(transport, workDir);
     }
 
     /** Launch-to-connect time of each replica, in milliseconds. */
@@ -63,84 +45,61 @@ public final class ProcessRun {
     public RunStats run() throws IOException {
         try {
             for (String rid : sim.replicaIds()) {
-                listen(rid);
+                transport.expect(rid);
             }
             start = System.nanoTime();
             for (String rid : sim.replicaIds()) {
                 List<String> cmd = new ArrayList<>();
                 cmd.add(program.toString());
-                cmd.add(rid);
-                cmd.addAll(sim.othersOf(rid));
+                cmd.addAll(transport.arguments(rid, sim.othersOf(rid)));
                 processes.put(rid, new ProcessBuilder(cmd).directory(workDir.toFile())
                         .redirectErrorStream(true).redirectOutput(workDir.resolve(rid + ".log").toFile()).start());
             }
-            loop();
+            while (sim.running(now())) {
+                long wait = Math.min(Math.min(sim.nextDueNanos(), sim.endNanos()) - now(), 100_000_000L);
+                transport.poll(wait, this);
+                act(sim.advanceTo(now()));
+            }
             return sim.finish();
         } finally {
-            shutdown();
+            for (String rid : sim.replicaIds()) {
+                kill(rid);
+            }
+            for (Process p : processes.values()) {
+                try {
+                    p.waitFor(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            transport.close();
         }
+    }
+
+    @Override
+    public void connected(String rid) {
+        connectNanos.put(rid, now());
+        sim.connected(rid);
+    }
+
+    @Override
+    public void packet(String rid, byte[] packet) {
+        act(sim.onPacket(packet, now()));
+    }
+
+    @Override
+    public void closed(String rid) {
+        sim.replicaQuit(rid);
     }
 
     private long now() {
         return System.nanoTime() - start;
     }
 
-    private void loop() throws IOException {
-        while (sim.running(now())) {
-            long wait = Math.min(Math.min(sim.nextDueNanos(), sim.endNanos()) - now(), 100_000_000L);
-            if (wait > 0) {
-                selector.select(Math.max(1, wait / 1_000_000));
-            } else {
-                selector.selectNow();
-            }
-            for (Accepted a; (a = accepted.poll()) != null; ) {
-                connectNanos.put(a.rid(), now());
-                a.channel().configureBlocking(false);
-                a.channel().register(selector, SelectionKey.OP_READ, a.rid());
-                connections.put(a.rid(), a.channel());
-                sim.connected(a.rid());
-            }
-            for (SelectionKey key : selector.selectedKeys()) {
-                readAll((String) key.attachment(), key);
-            }
-            selector.selectedKeys().clear();
-            act(sim.advanceTo(now()));
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private void readAll(String rid, SelectionKey key) throws IOException {
-        AFDatagramChannel<AFUNIXSocketAddress> ch = (AFDatagramChannel<AFUNIXSocketAddress>) key.channel();
-        while (key.isValid()) {
-            buffer.clear();
-            int n;
-            try {
-                n = ch.read(buffer);
-            } catch (IOException e) {
-                n = -1;
-            }
-            if (n < 0) {
-                key.cancel();
-                sim.replicaQuit(rid);
-                return;
-            }
-            if (n == 0) {
-                return;
-            }
-            act(sim.onPacket(Arrays.copyOf(buffer.array(), n), now()));
-        }
-    }
-
     private void act(List<CourseSimulator.Action> actions) {
         for (CourseSimulator.Action a : actions) {
             if (a instanceof CourseSimulator.Deliver d) {
-                AFDatagramChannel<AFUNIXSocketAddress> c = connections.get(d.replica());
-                if (c == null) {
-                    continue; // killed a moment ago
-                }
-                try {
-                    c.write(ByteBuffer.wrap(d.packet()));
-                } catch (IOException e) {
+                if (!transport.send(d.replica(), d.packet()) && sim.isLiving(d.replica())) {
                     sim.replicaQuit(d.replica());
                 }
             } else if (a instanceof CourseSimulator.Kill k) {
@@ -149,57 +108,13 @@ public final class ProcessRun {
         }
     }
 
-    private void listen(String rid) throws IOException {
-        Path path = workDir.resolve(rid);
-        Files.deleteIfExists(path);
-        AFUNIXDatagramSocket listener = AFUNIXDatagramSocket.newInstance(AFSocketType.SOCK_SEQPACKET);
-        listener.bind(AFUNIXSocketAddress.of(path));
-        listener.listen(1);
-        listeners.put(rid, listener);
-        Thread t = new Thread(() -> {
-            try {
-                AFDatagramSocket<AFUNIXSocketAddress> c = listener.accept();
-                accepted.add(new Accepted(rid, c.getChannel()));
-                selector.wakeup();
-            } catch (IOException e) {
-                // closed at shutdown before the replica connected
-            }
-        }, "accept-" + rid);
-        t.setDaemon(true);
-        t.start();
-    }
-
     private void kill(String rid) {
         Process p = processes.get(rid);
         if (p != null) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
         }
-        AFDatagramChannel<AFUNIXSocketAddress> c = connections.remove(rid);
-        if (c != null) {
-            try {
-                c.close();
-            } catch (IOException e) {
-                // already gone
-            }
-        }
-    }
-
-    private void shutdown() throws IOException {
-        for (String rid : sim.replicaIds()) {
-            kill(rid);
-        }
-        for (Process p : processes.values()) {
-            try {
-                p.waitFor(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        for (AFUNIXDatagramSocket l : listeners.values()) {
-            l.close();
-        }
-        selector.close();
+        transport.drop(rid);
     }
 
     /** A fresh working directory for one run. */
