@@ -11,6 +11,7 @@ public final class EngineCounters {
     long lostPuts;
     long expiredHolds;
     long peerMessages;
+    long leaseReads;
     long malformed;
     long oversized;
 
@@ -38,6 +39,10 @@ public final class EngineCounters {
         return expiredHolds;
     }
 
+    public long leaseReads() {
+        return leaseReads;
+    }
+
     public long peerMessages() {
         return peerMessages;
     }
@@ -54,6 +59,6 @@ public final class EngineCounters {
     public String toString() {
         return "requests=" + clientRequests + " dupRequests=" + duplicateRequests + " ok=" + ok + " redirects="
                 + redirects + " fails=" + fails + " lostPuts=" + lostPuts + " expiredHolds=" + expiredHolds
-                + " peerMessages=" + peerMessages + " malformed=" + malformed + " oversized=" + oversized;
+                + " leaseReads=" + leaseReads + " peerMessages=" + peerMessages + " malformed=" + malformed + " oversized=" + oversized;
     }
 }

@@ -15,6 +15,10 @@ import io.raftkv.raft.RecoveredState;
 import io.raftkv.raft.Role;
 import io.raftkv.raft.SnapshotReader;
 import io.raftkv.raft.message.VoteRequest;
+import io.raftkv.raft.message.AppendEntries;
+import io.raftkv.raft.message.AppendResponse;
+import io.raftkv.raft.message.Heartbeat;
+import io.raftkv.raft.message.HeartbeatResponse;
 import io.raftkv.raft.message.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +66,14 @@ public final class ReplicaEngine {
     private final ReplicaStateMachine store;
     private final RaftNode node;
     private final PeerOutbox outbox;
+    private final LeaderLease lease;
+    /** The first index of this leader's term (its no-op): reads wait until it is committed (§8). */
+    private long termStartIndex = Long.MAX_VALUE;
+    private long leaseTerm = -1;
+    /** Follower side of the lease: the newest send stamp accepted from {@code echoFrom} in {@code echoTerm}. */
+    private long echoStamp;
+    private long echoFrom = RaftNode.NONE;
+    private long echoTerm = -1;
 
     private long startNanos = Long.MIN_VALUE;
     /** Clock ticks since the quiet start-up ended; until a leader is first seen each drives several core ticks. */
@@ -97,6 +109,7 @@ public final class ReplicaEngine {
             peers.add(ReplicaIds.toNode(p));
         }
         this.outbox = new PeerOutbox(settings, peers, node.membership().quorum() - 1);
+        this.lease = new LeaderLease(settings, node.membership().quorum());
     }
 
     public ReplicaIds ids() {
@@ -195,7 +208,20 @@ public final class ReplicaEngine {
             }
             Message m = PeerCodec.decode(msg, ReplicaIds.toNode(src), selfNode);
             outbox.heard(m, now);
+            if (node.role() == Role.LEADER && m.term() == node.term() && msg.has("le")
+                    && (m instanceof AppendResponse || m instanceof HeartbeatResponse)) {
+                lease.acked(m.from(), msg.get("le").asLong());
+            }
             node.step(m);
+            if ((m instanceof AppendEntries || m instanceof Heartbeat) && msg.has("ls")
+                    && m.from() == node.leader() && m.term() == node.term()) {
+                if (echoFrom != m.from() || echoTerm != m.term()) {
+                    echoFrom = m.from();
+                    echoTerm = m.term();
+                    echoStamp = Long.MIN_VALUE;
+                }
+                echoStamp = Math.max(echoStamp, msg.get("ls").asLong());
+            }
             if (m.from() == node.leader() && m.term() == node.term()) {
                 leaderContactNanos = now; // the leader is alive: held requests can be redirected to it
             }
@@ -223,6 +249,12 @@ public final class ReplicaEngine {
             return;
         }
         if (r.isGet()) {
+            if (settings.leaseReads() && node.commitIndex() >= termStartIndex && lease.holds(now)) {
+                counters.leaseReads++;
+                readsByIndex.computeIfAbsent(node.commitIndex(), k -> new ArrayList<>()).add(r);
+                answerReads();
+                return;
+            }
             long id = nextReadId++;
             readsById.put(id, r);
             node.readIndex(id);
@@ -337,7 +369,17 @@ public final class ReplicaEngine {
 
     private void observeLeadership() {
         long leader = node.leader();
-        outbox.setLeading(node.role() == Role.LEADER);
+        boolean leading = node.role() == Role.LEADER;
+        outbox.setLeading(leading);
+        if (leading && leaseTerm != node.term()) {
+            leaseTerm = node.term();
+            lease.reset();
+            termStartIndex = node.lastIndex(); // the no-op a new leader appends first
+        } else if (!leading && leaseTerm != -1) {
+            leaseTerm = -1;
+            lease.reset();
+            termStartIndex = Long.MAX_VALUE;
+        }
         if (leader != lastLeader) {
             lastLeader = leader;
             leaderContactNanos = Long.MIN_VALUE;
@@ -386,6 +428,15 @@ public final class ReplicaEngine {
     private void sendPeer(Message m) {
         ObjectNode o = envelope(ReplicaIds.toName(m.to()));
         PeerCodec.encode(m, o);
+        if (settings.leaseReads()) {
+            if ((m instanceof AppendEntries || m instanceof Heartbeat) && node.role() == Role.LEADER
+                    && m.term() == node.term()) {
+                o.put("ls", now);
+            } else if ((m instanceof AppendResponse || m instanceof HeartbeatResponse) && m.to() == echoFrom
+                    && m.term() == echoTerm) {
+                o.put("le", echoStamp);
+            }
+        }
         emit(o, true);
     }
 

@@ -65,14 +65,30 @@ public final class ReplicaMain {
             link = SeqpacketLink.connect(Path.of(ids.self()));
         }
         long seed = System.nanoTime() ^ ProcessHandle.current().pid() * 0x9E3779B97F4A7C15L;
-        ReplicaEngine engine = new ReplicaEngine(ids, ReplicaSettings.defaults(), new MapStateMachine(), seed);
-        serve(engine, link);
+        ReplicaSettings settings = ReplicaSettings.defaults();
+        if ("readindex".equals(System.getProperty("kvstore.reads"))) {
+            settings = settings.withLeaseReads(false); // every get confirms leadership with a ReadIndex round
+        }
+        ReplicaEngine engine = new ReplicaEngine(ids, settings, new MapStateMachine(), seed);
+        serve(engine, link, launchNanos());
+    }
+
+    /**
+     * When this process was launched, on the {@link System#nanoTime()} scale: the start-up quiet counts from the
+     * launch, as the simulator's start-up wait does, not from whenever this JVM got around to connecting.
+     */
+    private static long launchNanos() {
+        long now = System.nanoTime();
+        return ProcessHandle.current().info().startInstant()
+                .map(started -> now - java.time.Duration.between(started, java.time.Instant.now()).toNanos())
+                .filter(launched -> launched <= now)
+                .orElse(now);
     }
 
     /** Feeds the engine until the link closes: packets as they arrive, ticks when it asks for them. */
-    static void serve(ReplicaEngine engine, PacketLink link) throws IOException {
+    static void serve(ReplicaEngine engine, PacketLink link, long launchNanos) throws IOException {
         try (link) {
-            sendAll(link, engine.tick(System.nanoTime()));
+            sendAll(link, engine.tick(launchNanos));
             List<byte[]> arrived = new ArrayList<>();
             while (true) {
                 long wait = engine.nextDeadlineNanos() - System.nanoTime();

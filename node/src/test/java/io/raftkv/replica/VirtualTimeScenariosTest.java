@@ -12,8 +12,10 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 2's scenario part: every course-simulator scenario, in virtual time, several seeds each, must pass its
- * correctness checks with no duplicate and no incorrect answer and reach at least "pass" on every metric.
+ * Issue 2's scenario part: every course-simulator scenario, in virtual time, several seeds each
+ * ({@code -Dcs3700.virtual.seeds}, 5 by default), with gets under the read lease (the default) and with
+ * ReadIndex rounds, must pass its correctness checks with no duplicate and no incorrect answer and reach at
+ * least "pass" on every metric.
  */
 class VirtualTimeScenariosTest {
     private static final int SEEDS = Integer.getInteger("cs3700.virtual.seeds", 5);
@@ -25,10 +27,20 @@ class VirtualTimeScenariosTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("scenarios")
     void passesEveryCheckAtLeastAtPass(String name) {
+        check(name, ReplicaSettings.defaults(), "lease reads");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("scenarios")
+    void passesEveryCheckAtLeastAtPassWithReadIndexGets(String name) {
+        check(name, ReplicaSettings.defaults().withLeaseReads(false), "ReadIndex reads");
+    }
+
+    private static void check(String name, ReplicaSettings settings, String mode) {
         ScenarioSpec spec = ScenarioFiles.load(name);
         for (long seed = 1; seed <= SEEDS; seed++) {
-            RunStats stats = VirtualTimeRun.run(spec, ReplicaSettings.defaults(), seed);
-            String report = "seed " + seed + "\n" + stats.report(spec);
+            RunStats stats = VirtualTimeRun.run(spec, settings, seed);
+            String report = mode + ", seed " + seed + "\n" + stats.report(spec);
             System.out.println(report);
             assertThat(stats.correctnessFailures(spec)).as(report).isEmpty();
             assertThat(stats.incorrect()).as(report).isZero();

@@ -22,8 +22,9 @@ import java.util.Set;
  * <p>Latency model (a local UNIX socket and a simulator that routes every message itself): each hop between a
  * replica and the simulator takes {@link #HOP_NANOS}, so a message between replicas takes two hops and a client
  * request one; a replica spends {@link #PROCESS_NANOS} on each packet it receives, one packet at a time, and
- * its answers leave when it is done. A replica connects {@link #CONNECT_MIN_NANOS} plus up to
- * {@link #CONNECT_JITTER_NANOS} after launch (a JVM starting from a class-data-sharing archive).
+ * its answers leave when it is done. A replica's clock starts at launch (time 0), and it connects
+ * {@link #CONNECT_MIN_NANOS} plus up to {@link #CONNECT_JITTER_NANOS} later (a JVM starting from a class-data-
+ * sharing archive); a message routed to it before that kills it, as in the real simulator.
  */
 public final class VirtualTimeRun {
     public static final long HOP_NANOS = 50_000;
@@ -31,7 +32,7 @@ public final class VirtualTimeRun {
     public static final long CONNECT_MIN_NANOS = 250_000_000;
     public static final long CONNECT_JITTER_NANOS = 200_000_000;
 
-    private enum Kind { CONNECT, TO_REPLICA, TO_SIM, WAKE, SIM_DUE }
+    private enum Kind { LAUNCH, CONNECT, TO_REPLICA, TO_SIM, WAKE, SIM_DUE }
 
     private record Ev(long at, long seq, Kind kind, String rid, byte[] packet, long gen) implements Comparable<Ev> {
         @Override
@@ -68,6 +69,7 @@ public final class VirtualTimeRun {
         for (String rid : sim.replicaIds()) {
             ReplicaIds ids = new ReplicaIds(rid, sim.othersOf(rid));
             engines.put(rid, new ReplicaEngine(ids, settings, new MapStateMachine(), launch.nextLong()));
+            push(0, Kind.LAUNCH, rid, null, 0);
             push(CONNECT_MIN_NANOS + (long) (launch.nextDouble() * CONNECT_JITTER_NANOS), Kind.CONNECT, rid, null, 0);
         }
         scheduleSimDue();
@@ -84,6 +86,7 @@ public final class VirtualTimeRun {
                     emit(ev.rid(), engines.get(ev.rid()).tick(ev.at()), ev.at());
                     scheduleWake(ev.rid());
                 }
+                case LAUNCH -> engines.get(ev.rid()).tick(ev.at()); // its clock starts; quiet until it connects
                 case TO_REPLICA -> {
                     if (dead.contains(ev.rid())) {
                         break;
