@@ -76,7 +76,7 @@ public final class ReplicaEngine {
     private long echoTerm = -1;
 
     private long startNanos = Long.MIN_VALUE;
-    /** Clock ticks since the quiet start-up ended; until a leader is first seen each drives several core ticks. */
+    /** Clock ticks since the quiet start-up ended; until the first election each drives several core ticks. */
     private long clockTicks;
     private boolean leaderSeen;
     private long now;
@@ -182,8 +182,10 @@ public final class ReplicaEngine {
             long due = (now - quietEnd) / settings.tickNanos();
             while (clockTicks < due) {
                 clockTicks++;
-                // Decided before ticking: once a leader has been heard of, core ticks follow the clock exactly.
-                leaderSeen |= node.leader() != RaftNode.NONE;
+                // Decided before ticking: once the first election has begun (a term was voted on) or a leader is
+                // known, core ticks follow the clock exactly. A follower the new leader's quorum fanout left out
+                // then waits for the next heartbeat round instead of campaigning against it.
+                leaderSeen |= node.leader() != RaftNode.NONE || node.term() > 0;
                 int coreTicks = leaderSeen ? 1 : settings.startupTickFactor();
                 for (int i = 0; i < coreTicks; i++) {
                     node.tick();

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  *                             a message routed to a replica that has not connected yet kills it. Replicas are
  *                             JVMs that start together and may need well over a second on a busy machine, so this
  *                             spans the simulator's whole start-up wait (2 s) before its first client request
- * @param startupTickFactor    until this replica first hears of a leader, each tick of its clock advances
+ * @param startupTickFactor    until this replica first takes part in an election, each tick of its clock advances
  *                             the core this many ticks, so that the first election ends before clients
  *                             arrive without making every later failure detection that fast (timing only
  *                             affects liveness in Raft, never safety)

@@ -199,6 +199,10 @@ public final class CourseSimulator {
         String src = msg.get("src").asText();
         String dst = msg.get("dst").asText();
         if (partition == null || partition.contains(src)) {
+            if (Boolean.getBoolean("cs3700.trace") && !leader.equals(msg.get("leader").asText())) {
+                System.out.printf("%9.4f leader %s -> %s by %s%n", now / 1e9, leader, msg.get("leader").asText(),
+                        abbreviate(text));
+            }
             leader = msg.get("leader").asText();
             stats.addLeader(leader);
         }
