@@ -51,12 +51,12 @@ public record ReplicaSettings(long tickNanos, int electionTicks, int heartbeatTi
      * counts every heartbeat, and a slower failover only delays the few requests that arrive meanwhile.
      * Heartbeat rounds every 700 ms also carry the batched entries of followers outside the commit quorum. The
      * first election comes 2 s after launch, when every replica has connected, and is eight times faster
-     * (0.25–0.5 s after that). Retransmission after at most 3 ms suits
+     * (0.25–0.5 s after that). Retransmission after at most 2 ms suits
      * a local socket, whose round trip is well under a millisecond. Gets are served under the leader's read
      * lease: the replicas share one host's monotonic clock.
      */
     public static ReplicaSettings defaults() {
-        return new ReplicaSettings(ms(10), 150, 70, ms(2000), 8, ms(3), 6, ms(3000), 9000, true);
+        return new ReplicaSettings(ms(10), 150, 70, ms(2000), 8, ms(2), 6, ms(3000), 9000, true);
     }
 
     /** The Raft core's configuration for replica {@code node}. */

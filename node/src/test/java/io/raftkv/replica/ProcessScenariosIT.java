@@ -22,12 +22,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * Issue 7: the {@code kvstore} launcher, as real processes, under this project's own stand-in for the course
  * simulator ({@link ProcessRun}). Each scenario takes its full lifetime of wall time (30 s), so CI runs three
- * of them (read-heavy, a leader killed, leaders killed on a lossy network); {@code -Dcs3700.all=true} runs all
+ * of them (read-heavy, a leader killed, a partition that may cut the leader off; the lossy ones run in virtual
+ * time, where a busy CI machine cannot skew their latency); {@code -Dcs3700.all=true} runs all
  * 17 ({@code -Dcs3700.scenarios=a,b} names some), {@code -Dcs3700.runs=5} repeats each, and {@code -Dcs3700.transport=udp} uses the newer simulator's UDP
  * variant of the launcher's command line. {@link UdpLauncherIT} checks that variant in CI.
  */
 class ProcessScenariosIT {
-    private static final List<String> CI_SCENARIOS = List.of("simple-1", "crash-3", "advanced-2");
+    private static final List<String> CI_SCENARIOS = List.of("simple-1", "crash-3", "partition-3");
     private static final int RUNS = Integer.getInteger("cs3700.runs", 1);
     /** {@code seqpacket} (the original simulator, default) or {@code udp} (the newer one). */
     private static final String TRANSPORT = System.getProperty("cs3700.transport", "seqpacket");
@@ -64,7 +65,8 @@ class ProcessScenariosIT {
             String report = "run " + run + " in " + dir + ", connect ms " + new TreeMap<>(process.connectMillis())
                     + "\n" + stats.report(spec);
             System.out.println(report);
-            assertThat(process.connectMillis()).as("the launcher's replicas connect\n" + report).isNotEmpty();
+            // Replicas print nothing unless something is wrong (a launcher that cannot start says why here).
+            assertThat(replicaOutput(dir, spec)).as("replica output\n" + report).isEmpty();
             List<String> problems = new java.util.ArrayList<>(stats.correctnessFailures(spec));
             if (stats.duplicates() > 0) {
                 problems.add(stats.duplicates() + " duplicate answers");
@@ -87,6 +89,17 @@ class ProcessScenariosIT {
             }
             assertThat(problems).as(report).isEmpty();
         }
+    }
+
+    private static String replicaOutput(Path dir, ScenarioSpec spec) throws java.io.IOException {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < spec.replicas(); i++) {
+            Path log = dir.resolve(String.format("%04X.log", i));
+            if (Files.exists(log) && Files.size(log) > 0) {
+                out.append(log.getFileName()).append(": ").append(Files.readString(log).strip()).append('\n');
+            }
+        }
+        return out.toString();
     }
 
     private static String loadAverage() {
