@@ -21,8 +21,9 @@ import java.util.function.Predicate;
  * (RaftConfig#quorumFanout) and heartbeats only to idle followers; on top of that:
  * <ul>
  *   <li><b>Retransmission.</b> A request that expects an answer (AppendEntries, heartbeat, vote request) and gets
- *       none within the peer's retransmission timeout is sent again, up to
- *       {@link ReplicaSettings#retransmitLimit()} times, while the core still wants it (same role and term).
+ *       none within the peer's retransmission timeout is sent again while the core still wants it (same role and
+ *       term): replication every timeout up to twice {@link ReplicaSettings#retransmitLimit()} times, votes
+ *       with doubling waits up to that limit.
  *       Raft messages are idempotent, and on a local socket silence means a drop, not congestion; the core
  *       alone would wait for the next heartbeat round or election timeout, and an election that needs every
  *       survivor's vote would rarely get through a lossy network. The timeout adapts to the measured round
@@ -135,7 +136,7 @@ final class PeerOutbox {
     void tick(long now, Predicate<Message> stillWanted, Wire wire) {
         for (Lane lane : lanes.values()) {
             if (lane.awaiting != null && now - lane.awaitingSince >= backoff(lane)) {
-                if (lane.retransmits < settings.retransmitLimit() && stillWanted.test(lane.awaiting)) {
+                if (lane.retransmits < limit(lane.awaiting) && stillWanted.test(lane.awaiting)) {
                     lane.retransmits++;
                     retransmissions++;
                     lane.awaitingSince = now;
@@ -171,9 +172,18 @@ final class PeerOutbox {
         return next;
     }
 
-    /** RFC 6298 §5.5: the timeout doubles with every retransmission of the same message. */
-    private static long backoff(Lane lane) {
-        return lane.rto << Math.min(lane.retransmits, 16);
+    /**
+     * Replication to a follower that answers is retried at a steady pace: the simulator drops messages at
+     * random, it does not congest, and a put that lingers uncommitted is a put whose leader may die before
+     * answering it while a successor commits it anyway. A vote request backs off (RFC 6298 §5.5, doubling):
+     * voters that still hear from their leader ignore it on purpose.
+     */
+    private long backoff(Lane lane) {
+        return lane.awaiting instanceof VoteRequest ? lane.rto << Math.min(lane.retransmits, 16) : lane.rto;
+    }
+
+    private int limit(Message m) {
+        return m instanceof VoteRequest ? settings.retransmitLimit() : 2 * settings.retransmitLimit();
     }
 
     /** RFC 6298 §2: SRTT and RTTVAR from round-trip samples; RTO = SRTT + 4·RTTVAR, bounded. */

@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  *                             affects liveness in Raft, never safety)
  * @param retransmitNanos      first and longest retransmission timeout (it adapts to the measured round trip
  *                             below that)
- * @param retransmitLimit      retransmissions of one message, each after twice the previous wait
+ * @param retransmitLimit      retransmissions of one vote request (each after twice the previous wait); twice
+ *                             as many, at a steady pace, for replication
  * @param maxHoldNanos         a client request held while no leader is known is redirected after this long
  * @param maxMessageBytes      most entry bytes per AppendEntries, sized so that the JSON stays under 16 KiB
  * @param leaseReads           answer gets on the leader under a read lease ({@link LeaderLease}, thesis §6.4.1)
