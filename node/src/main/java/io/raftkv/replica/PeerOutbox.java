@@ -27,9 +27,9 @@ import java.util.function.Predicate;
  *       Raft messages are idempotent, and on a local socket silence means a drop, not congestion; the core
  *       alone would wait for the next heartbeat round or election timeout, and an election that needs every
  *       survivor's vote would rarely get through a lossy network. The timeout adapts to the measured round
- *       trip as TCP's does (RFC 6298: smoothed RTT plus four deviations, Karn's rule for samples), but never
- *       exceeds {@link ReplicaSettings#retransmitNanos()}: a late answer costs one spare message, a drop waited
- *       out costs a client's latency.</li>
+ *       trip as TCP's does (RFC 6298: smoothed RTT plus four deviations, samples from echoed send times), but
+ *       never exceeds {@link ReplicaSettings#retransmitNanos()}: a late answer costs one spare message, a drop
+ *       waited out costs a client's latency.</li>
  *   <li><b>Read rounds to a quorum.</b> A ReadIndex round (thesis §6.4) is confirmed by a majority, so its
  *       heartbeats go at once only to the {@code quorum - 1} followers heard from last; the others get theirs
  *       held back until they have not been contacted for a heartbeat interval (so they still hear from the
@@ -75,7 +75,7 @@ final class PeerOutbox {
         this.settings = settings;
         this.readFanout = readFanout;
         for (long p : peers) {
-            lanes.put(p, new Lane(p, settings.retransmitNanos()));
+            lanes.put(p, new Lane(p, settings.retransmitNanos() / 2));
         }
     }
 
@@ -117,15 +117,23 @@ final class PeerOutbox {
         wire.send(m);
     }
 
-    /** A message from a peer; an answer stops retransmission of what it answers and measures the round trip. */
-    void heard(Message m, long now) {
+    /**
+     * A message from a peer; an answer stops retransmission of what it answers and measures the round trip.
+     * {@code echo} is the send time of the newest leader message the follower had accepted when it answered
+     * (TCP's timestamp option, RFC 7323 §4), or {@link Long#MIN_VALUE}: with it every answer is a sample,
+     * retransmitted or not, so the timeout can grow out of a too-short guess; without it Karn's rule applies.
+     */
+    void heard(Message m, long now, long echo) {
         Lane lane = lanes.get(m.from());
         if (lane == null) {
             return;
         }
         lane.lastHeard = now;
+        if (echo != Long.MIN_VALUE && echo <= now) {
+            sampleRtt(lane, now - echo);
+        }
         if (lane.awaiting != null && answers(m, lane.awaiting)) {
-            if (lane.retransmits == 0) {
+            if (echo == Long.MIN_VALUE && lane.retransmits == 0) {
                 sampleRtt(lane, now - lane.awaitingSince);
             }
             lane.awaiting = null;

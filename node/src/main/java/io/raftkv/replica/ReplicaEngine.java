@@ -209,9 +209,10 @@ public final class ReplicaEngine {
                 throw new IllegalArgumentException("peer message from unknown replica " + src);
             }
             Message m = PeerCodec.decode(msg, ReplicaIds.toNode(src), selfNode);
-            outbox.heard(m, now);
-            if (node.role() == Role.LEADER && m.term() == node.term() && msg.has("le")
-                    && (m instanceof AppendResponse || m instanceof HeartbeatResponse)) {
+            boolean answersThisLeader = node.role() == Role.LEADER && m.term() == node.term() && msg.has("le")
+                    && (m instanceof AppendResponse || m instanceof HeartbeatResponse);
+            outbox.heard(m, now, answersThisLeader ? msg.get("le").asLong() : Long.MIN_VALUE);
+            if (answersThisLeader) {
                 lease.acked(m.from(), msg.get("le").asLong());
             }
             node.step(m);
@@ -430,14 +431,13 @@ public final class ReplicaEngine {
     private void sendPeer(Message m) {
         ObjectNode o = envelope(ReplicaIds.toName(m.to()));
         PeerCodec.encode(m, o);
-        if (settings.leaseReads()) {
-            if ((m instanceof AppendEntries || m instanceof Heartbeat) && node.role() == Role.LEADER
-                    && m.term() == node.term()) {
-                o.put("ls", now);
-            } else if ((m instanceof AppendResponse || m instanceof HeartbeatResponse) && m.to() == echoFrom
-                    && m.term() == echoTerm) {
-                o.put("le", echoStamp);
-            }
+        // Send stamps and their echoes time the round trip for retransmission and prove the read lease.
+        if ((m instanceof AppendEntries || m instanceof Heartbeat) && node.role() == Role.LEADER
+                && m.term() == node.term()) {
+            o.put("ls", now);
+        } else if ((m instanceof AppendResponse || m instanceof HeartbeatResponse) && m.to() == echoFrom
+                && m.term() == echoTerm) {
+            o.put("le", echoStamp);
         }
         emit(o, true);
     }

@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
  *                             the core this many ticks, so that the first election ends before clients
  *                             arrive without making every later failure detection that fast (timing only
  *                             affects liveness in Raft, never safety)
- * @param retransmitNanos      first and longest retransmission timeout (it adapts to the measured round trip
- *                             below that)
+ * @param retransmitNanos      longest retransmission timeout (it adapts to the measured round trip below that,
+ *                             starting from half of it)
  * @param retransmitLimit      retransmissions of one vote request (each after twice the previous wait); twice
  *                             as many, at a steady pace, for replication
  * @param maxHoldNanos         a client request held while no leader is known is redirected after this long
@@ -52,12 +52,13 @@ public record ReplicaSettings(long tickNanos, int electionTicks, int heartbeatTi
      * counts every heartbeat, and a slower failover only delays the few requests that arrive meanwhile.
      * Heartbeat rounds every 700 ms also carry the batched entries of followers outside the commit quorum. The
      * first election comes 2 s after launch, when every replica has connected, and is eight times faster
-     * (0.25–0.5 s after that). Retransmission after at most 2 ms suits
+     * (0.25–0.5 s after that). Retransmission after at most 4 ms (1 ms once round
+     * trips are measured as short) suits
      * a local socket, whose round trip is well under a millisecond. Gets are served under the leader's read
      * lease: the replicas share one host's monotonic clock.
      */
     public static ReplicaSettings defaults() {
-        return new ReplicaSettings(ms(10), 150, 70, ms(2000), 8, ms(2), 6, ms(3000), 9000, true);
+        return new ReplicaSettings(ms(10), 150, 70, ms(2000), 8, ms(4), 6, ms(3000), 9000, true);
     }
 
     /** The Raft core's configuration for replica {@code node}. */
