@@ -1,0 +1,240 @@
+package io.raftkv.replica;
+
+import io.raftkv.raft.message.AppendEntries;
+import io.raftkv.raft.message.AppendResponse;
+import io.raftkv.raft.message.Heartbeat;
+import io.raftkv.raft.message.HeartbeatResponse;
+import io.raftkv.raft.message.Message;
+import io.raftkv.raft.message.VoteRequest;
+import io.raftkv.raft.message.VoteResponse;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * What the simulator transport adds between the Raft core and a lossy, metered network, where every message
+ * between replicas is counted and some are dropped. The core already sends new entries only to a quorum
+ * (RaftConfig#quorumFanout) and heartbeats only to idle followers; on top of that:
+ * <ul>
+ *   <li><b>Retransmission.</b> A request that expects an answer (AppendEntries, heartbeat, vote request) and gets
+ *       none within the peer's retransmission timeout is sent again while the core still wants it (same role and
+ *       term): replication every timeout up to twice {@link ReplicaSettings#retransmitLimit()} times, votes
+ *       with doubling waits up to that limit.
+ *       Raft messages are idempotent, and on a local socket silence means a drop, not congestion; the core
+ *       alone would wait for the next heartbeat round or election timeout, and an election that needs every
+ *       survivor's vote would rarely get through a lossy network. The timeout adapts to the measured round
+ *       trip as TCP's does (RFC 6298: smoothed RTT plus four deviations, samples from echoed send times), but
+ *       never exceeds {@link ReplicaSettings#retransmitNanos()}: a late answer costs one spare message, a drop
+ *       waited out costs a client's latency.</li>
+ *   <li><b>Read rounds to a quorum.</b> A ReadIndex round (thesis §6.4) is confirmed by a majority, so its
+ *       heartbeats go at once only to the {@code quorum - 1} followers heard from last; the others get theirs
+ *       held back until they have not been contacted for a heartbeat interval (so they still hear from the
+ *       leader often enough not to start elections), and dropped if something newer goes to them first.</li>
+ * </ul>
+ * It only delays, repeats or drops messages, as the network may anyway; the core's safety never depends on it.
+ * Pure: time comes in as arguments.
+ */
+final class PeerOutbox {
+
+    /** Where messages that leave go. */
+    interface Wire {
+        void send(Message m);
+    }
+
+    private static final long MIN_RTO_NANOS = 1_000_000;
+
+    private static final class Lane {
+        final long peer;
+        long lastHeard = Long.MIN_VALUE;
+        long lastSent = Long.MIN_VALUE;
+        Message awaiting;
+        long awaitingSince;
+        int retransmits;
+        Heartbeat deferred;
+        long srtt = -1;
+        long rttvar;
+        long rto;
+
+        Lane(long peer, long initialRto) {
+            this.peer = peer;
+            this.rto = initialRto;
+        }
+    }
+
+    private final ReplicaSettings settings;
+    private final Map<Long, Lane> lanes = new LinkedHashMap<>();
+    private int readFanout;
+    private boolean leading;
+    private long retransmissions;
+
+    PeerOutbox(ReplicaSettings settings, List<Long> peers, int readFanout) {
+        this.settings = settings;
+        this.readFanout = readFanout;
+        for (long p : peers) {
+            lanes.put(p, new Lane(p, settings.retransmitNanos() / 2));
+        }
+    }
+
+    /** This replica leads now (read rounds go to a quorum) or not. */
+    void setLeading(boolean leading) {
+        this.leading = leading;
+        if (!leading) {
+            for (Lane l : lanes.values()) {
+                l.deferred = null;
+            }
+        }
+    }
+
+    long retransmissions() {
+        return retransmissions;
+    }
+
+    /**
+     * A message from the core. {@code periodic} is true when the core produced it on a clock tick (its
+     * heartbeat round), false when it reacted to a proposal, a read or a message.
+     */
+    void offer(Message m, boolean periodic, long now, Wire wire) {
+        Lane lane = lanes.get(m.to());
+        if (lane == null) {
+            wire.send(m);
+            return;
+        }
+        if (leading && m instanceof Heartbeat h && !periodic && !fastest(readFanout).contains(lane)) {
+            lane.deferred = h;
+            return;
+        }
+        lane.deferred = null;
+        lane.lastSent = now;
+        if (expectsAnswer(m) && (m instanceof VoteRequest || elapsed(now, lane.lastHeard) <= 2 * settings.heartbeatNanos())) {
+            lane.awaiting = m;
+            lane.awaitingSince = now;
+            lane.retransmits = 0;
+        }
+        wire.send(m);
+    }
+
+    /**
+     * A message from a peer; an answer stops retransmission of what it answers and measures the round trip.
+     * {@code echo} is the send time of the newest leader message the follower had accepted when it answered
+     * (TCP's timestamp option, RFC 7323 §4), or {@link Long#MIN_VALUE}: with it every answer is a sample,
+     * retransmitted or not, so the timeout can grow out of a too-short guess; without it Karn's rule applies.
+     */
+    void heard(Message m, long now, long echo) {
+        Lane lane = lanes.get(m.from());
+        if (lane == null) {
+            return;
+        }
+        lane.lastHeard = now;
+        if (echo != Long.MIN_VALUE && echo <= now) {
+            sampleRtt(lane, now - echo);
+        }
+        if (lane.awaiting != null && answers(m, lane.awaiting)) {
+            if (echo == Long.MIN_VALUE && lane.retransmits == 0) {
+                sampleRtt(lane, now - lane.awaitingSince);
+            }
+            lane.awaiting = null;
+        }
+    }
+
+    /** Retransmits what went unanswered (if {@code stillWanted}) and sends held-back heartbeats that are due. */
+    void tick(long now, Predicate<Message> stillWanted, Wire wire) {
+        for (Lane lane : lanes.values()) {
+            if (lane.awaiting != null && now - lane.awaitingSince >= backoff(lane)) {
+                if (lane.retransmits < limit(lane.awaiting) && stillWanted.test(lane.awaiting)) {
+                    lane.retransmits++;
+                    retransmissions++;
+                    lane.awaitingSince = now;
+                    lane.lastSent = now;
+                    wire.send(lane.awaiting);
+                } else {
+                    lane.awaiting = null; // silent, or stale: leave it to the core's own timers
+                }
+            }
+            if (lane.deferred != null && elapsed(now, lane.lastSent) >= settings.heartbeatNanos()) {
+                Heartbeat h = lane.deferred;
+                lane.deferred = null;
+                if (stillWanted.test(h)) {
+                    lane.lastSent = now;
+                    wire.send(h);
+                }
+            }
+        }
+    }
+
+    /** The earliest time {@link #tick} has something to do, or {@link Long#MAX_VALUE}. */
+    long nextDeadline() {
+        long next = Long.MAX_VALUE;
+        for (Lane lane : lanes.values()) {
+            if (lane.awaiting != null) {
+                next = Math.min(next, lane.awaitingSince + backoff(lane));
+            }
+            if (lane.deferred != null) {
+                next = Math.min(next, lane.lastSent == Long.MIN_VALUE ? Long.MIN_VALUE
+                        : lane.lastSent + settings.heartbeatNanos());
+            }
+        }
+        return next;
+    }
+
+    /**
+     * Replication to a follower that answers is retried at a steady pace: the simulator drops messages at
+     * random, it does not congest, and a put that lingers uncommitted is a put whose leader may die before
+     * answering it while a successor commits it anyway. A vote request backs off (RFC 6298 §5.5, doubling):
+     * voters that still hear from their leader ignore it on purpose.
+     */
+    private long backoff(Lane lane) {
+        return lane.awaiting instanceof VoteRequest ? lane.rto << Math.min(lane.retransmits, 16) : lane.rto;
+    }
+
+    private int limit(Message m) {
+        return m instanceof VoteRequest ? settings.retransmitLimit() : 2 * settings.retransmitLimit();
+    }
+
+    /** RFC 6298 §2: SRTT and RTTVAR from round-trip samples; RTO = SRTT + 4·RTTVAR, bounded. */
+    private void sampleRtt(Lane lane, long rtt) {
+        if (lane.srtt < 0) {
+            lane.srtt = rtt;
+            lane.rttvar = rtt / 2;
+        } else {
+            lane.rttvar = (3 * lane.rttvar + Math.abs(lane.srtt - rtt)) / 4;
+            lane.srtt = (7 * lane.srtt + rtt) / 8;
+        }
+        lane.rto = Math.max(MIN_RTO_NANOS, Math.min(settings.retransmitNanos(), lane.srtt + 4 * lane.rttvar));
+    }
+
+    /** Time since {@code since}; forever if it never happened. */
+    private static long elapsed(long now, long since) {
+        return since == Long.MIN_VALUE ? Long.MAX_VALUE : now - since;
+    }
+
+    private List<Lane> fastest(int n) {
+        List<Lane> byContact = new ArrayList<>(lanes.values());
+        byContact.sort(Comparator.comparingLong((Lane l) -> l.lastHeard).reversed());
+        return byContact.subList(0, Math.min(n, byContact.size()));
+    }
+
+    private static boolean expectsAnswer(Message m) {
+        return m instanceof AppendEntries || m instanceof Heartbeat || m instanceof VoteRequest;
+    }
+
+    private static boolean answers(Message reply, Message sent) {
+        if (sent instanceof VoteRequest v) {
+            return reply instanceof VoteResponse r && r.preVote() == v.preVote() || reply.term() > sent.term();
+        }
+        if (reply.term() != sent.term()) {
+            return reply.term() > sent.term();
+        }
+        if (sent instanceof AppendEntries a && reply instanceof AppendResponse r) {
+            return !r.success() || r.index() >= a.prevIndex() + a.entries().size();
+        }
+        if (sent instanceof Heartbeat h) {
+            return (reply instanceof HeartbeatResponse hr && hr.readRound() >= h.readRound())
+                    || (reply instanceof AppendResponse ar && ar.readRound() >= h.readRound());
+        }
+        return false;
+    }
+}

@@ -1,0 +1,181 @@
+package io.raftkv.replica.harness;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** What one scenario run counted, and its grades, printed the way the course simulator prints them. */
+public final class RunStats {
+    public enum Grade { BONUS, PASS, PARTIAL, FAIL }
+
+    long totalMsgs;
+    long totalDrops;
+    long totalGet;
+    long totalPut;
+    long failedGet;
+    long failedPut;
+    long incorrect;
+    long duplicates;
+    long unansweredGet;
+    long unansweredPut;
+    long redirects;
+    long died;
+    long killed;
+    final List<Double> latencies = new ArrayList<>();
+    final List<String> leaders = new ArrayList<>();
+    final List<String> errors = new ArrayList<>();
+    final java.util.TreeMap<String, Long> messagesByType = new java.util.TreeMap<>();
+
+    void addLeader(String leader) {
+        if (leaders.isEmpty() || !leaders.get(leaders.size() - 1).equals(leader)) {
+            leaders.add(leader);
+        }
+    }
+
+    void error(String message) {
+        if (errors.size() < 50) {
+            errors.add(message);
+        }
+    }
+
+    public long totalMsgs() {
+        return totalMsgs;
+    }
+
+    public long incorrect() {
+        return incorrect;
+    }
+
+    public long duplicates() {
+        return duplicates;
+    }
+
+    public long died() {
+        return died;
+    }
+
+    public long failures() {
+        return failedGet + failedPut + unansweredGet + unansweredPut;
+    }
+
+    public List<String> errors() {
+        return List.copyOf(errors);
+    }
+
+    /** The median answer latency in seconds, as the simulator takes it: sorted, element {@code n/2}. */
+    public double medianLatency() {
+        if (latencies.isEmpty()) {
+            return 0;
+        }
+        List<Double> sorted = new ArrayList<>(latencies);
+        Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
+    }
+
+    public double percentile(double q) {
+        if (latencies.isEmpty()) {
+            return 0;
+        }
+        List<Double> sorted = new ArrayList<>(latencies);
+        Collections.sort(sorted);
+        return sorted.get((int) Math.min(sorted.size() - 1, Math.floor(q * sorted.size())));
+    }
+
+    public double metric(String name) {
+        return switch (name) {
+            case "total_msgs" -> totalMsgs;
+            case "failures" -> failures();
+            case "duplicates" -> duplicates;
+            case "median_latency" -> medianLatency();
+            default -> throw new IllegalArgumentException("unknown metric " + name);
+        };
+    }
+
+    /** {@code [bonus, pass, partial]}, each compared with {@code <}. */
+    public static Grade grade(double value, double[] thresholds) {
+        if (value < thresholds[0]) {
+            return Grade.BONUS;
+        }
+        if (value < thresholds[1]) {
+            return Grade.PASS;
+        }
+        return value < thresholds[2] ? Grade.PARTIAL : Grade.FAIL;
+    }
+
+    /** The correctness checks that gate the metrics; empty when all pass. */
+    public List<String> correctnessFailures(ScenarioSpec spec) {
+        List<String> failures = new ArrayList<>();
+        if (incorrect > 0) {
+            failures.add(incorrect + " incorrect answers or malformed messages");
+        }
+        if (died > 0) {
+            failures.add(died + " replicas died");
+        }
+        if (unansweredGet > totalGet / 2.0) {
+            failures.add("more than half of the gets unanswered (" + unansweredGet + "/" + totalGet + ")");
+        }
+        if (unansweredPut > totalPut / 2.0) {
+            failures.add("more than half of the puts unanswered (" + unansweredPut + "/" + totalPut + ")");
+        }
+        double minMsgs = spec.requests() * spec.replicas() * (1 - spec.mix()) * 0.5;
+        if (totalMsgs < minMsgs) {
+            failures.add("too few messages between replicas to have replicated the writes (" + totalMsgs + " < "
+                    + minMsgs + ")");
+        }
+        return failures;
+    }
+
+    public Grade grade(ScenarioSpec spec, String metric) {
+        return grade(metric(metric), spec.benchmarks().get(metric));
+    }
+
+    /** True if the correctness checks pass and every metric is at least "pass". */
+    public boolean passes(ScenarioSpec spec) {
+        if (!correctnessFailures(spec).isEmpty()) {
+            return false;
+        }
+        for (Map.Entry<String, double[]> b : spec.benchmarks().entrySet()) {
+            Grade g = grade(metric(b.getKey()), b.getValue());
+            if (g != Grade.BONUS && g != Grade.PASS) {
+                return false;
+            }
+        }
+        return duplicates == 0 && incorrect == 0;
+    }
+
+    public String report(ScenarioSpec spec) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# ").append(spec.name()).append('\n');
+        sb.append("Leaders: ").append(String.join(" ", leaders)).append('\n');
+        sb.append(String.format(Locale.ROOT, "Replicas that died/were killed: %d/%d%n", died, killed));
+        sb.append("Total messages sent: ").append(totalMsgs).append('\n');
+        sb.append("Total messages dropped: ").append(totalDrops).append('\n');
+        sb.append("Messages between replicas by type: ").append(messagesByType).append('\n');
+        sb.append(String.format(Locale.ROOT, "Total client get()/put() requests: %d/%d%n", totalGet, totalPut));
+        sb.append("Total duplicate responses: ").append(duplicates).append('\n');
+        sb.append(String.format(Locale.ROOT, "Total unanswered get()/put() requests: %d/%d%n", unansweredGet, unansweredPut));
+        sb.append("Total redirects: ").append(redirects).append('\n');
+        sb.append(String.format(Locale.ROOT, "Total get()/put() failures: %d/%d%n", failedGet, failedPut));
+        sb.append("Total get() with incorrect response: ").append(incorrect).append('\n');
+        sb.append(String.format(Locale.ROOT, "Median query latency: %.6fsec (p25 %.6f, p75 %.6f, p90 %.6f)%n",
+                medianLatency(), percentile(0.25), percentile(0.75), percentile(0.90)));
+        List<String> failures = correctnessFailures(spec);
+        sb.append(failures.isEmpty() ? "Correctness checks: all passed\n" : "Correctness checks FAILED: " + failures + "\n");
+        for (Map.Entry<String, double[]> b : spec.benchmarks().entrySet()) {
+            double v = metric(b.getKey());
+            double[] t = b.getValue();
+            sb.append(String.format(Locale.ROOT, "  %-15s %-10s [%s, %s, %s] %s%n", b.getKey(), fmt(v), fmt(t[0]),
+                    fmt(t[1]), fmt(t[2]), grade(v, t)));
+        }
+        for (String e : errors) {
+            sb.append("  error: ").append(e).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String fmt(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e9 ? Long.toString((long) v) : String.format(Locale.ROOT, "%.5f", v);
+    }
+}
