@@ -70,9 +70,7 @@ class EtcdTargetTest {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        return io.raftkv.server.InProcessCluster.freePort();
     }
 
     @Test

@@ -59,10 +59,28 @@ public final class InProcessCluster implements AutoCloseable {
                 new NodeConfig.Raft(20, 10, 1, 64), d.snapshot(), d.limits(), d.disk()));
     }
 
+    /** Test ports come from below Linux's ephemeral range (32768+), so no outgoing connection can take one. */
+    private static final int PORT_BASE = 20_000;
+    private static final int PORT_SPAN = 12_000;
+    private static final java.util.concurrent.atomic.AtomicInteger NEXT_PORT =
+            new java.util.concurrent.atomic.AtomicInteger((int) (ProcessHandle.current().pid() * 7919 % PORT_SPAN));
+
+    /**
+     * A port free right now on loopback, never handed out twice by this JVM. Asking the kernel for port 0
+     * instead would return an ephemeral port that a client connection may grab before a child process binds it.
+     */
     public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+        for (int attempt = 0; attempt < PORT_SPAN; attempt++) {
+            int port = PORT_BASE + Math.floorMod(NEXT_PORT.getAndIncrement(), PORT_SPAN);
+            try (ServerSocket s = new ServerSocket()) {
+                s.setReuseAddress(false);
+                s.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port));
+                return port;
+            } catch (IOException inUse) {
+                // taken by someone else; try the next one
+            }
         }
+        throw new IOException("no free loopback port in " + PORT_BASE + "-" + (PORT_BASE + PORT_SPAN));
     }
 
     public RaftKvNode start(long id) throws IOException {
