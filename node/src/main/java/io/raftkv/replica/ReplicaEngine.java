@@ -14,12 +14,12 @@ import io.raftkv.raft.Ready;
 import io.raftkv.raft.RecoveredState;
 import io.raftkv.raft.Role;
 import io.raftkv.raft.SnapshotReader;
-import io.raftkv.raft.message.VoteRequest;
 import io.raftkv.raft.message.AppendEntries;
 import io.raftkv.raft.message.AppendResponse;
 import io.raftkv.raft.message.Heartbeat;
 import io.raftkv.raft.message.HeartbeatResponse;
 import io.raftkv.raft.message.Message;
+import io.raftkv.raft.message.VoteRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +27,8 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -90,7 +90,7 @@ public final class ReplicaEngine {
     private final Map<Long, ClientRequest> readsById = new HashMap<>();
     private final TreeMap<Long, List<ClientRequest>> readsByIndex = new TreeMap<>();
     private final ArrayDeque<ClientRequest> held = new ArrayDeque<>();
-    private final Set<String> seenMids = new java.util.HashSet<>();
+    private final Set<String> seenMids = new HashSet<>();
     private final EngineCounters counters = new EngineCounters();
 
     public ReplicaEngine(ReplicaIds ids, ReplicaSettings settings, ReplicaStateMachine store, long seed) {
@@ -164,8 +164,8 @@ public final class ReplicaEngine {
         }
         long next = startNanos + settings.startupQuietNanos() + (clockTicks + 1) * settings.tickNanos();
         next = Math.min(next, outbox.nextDeadline());
-        if (!held.isEmpty()) {
-            next = Math.min(next, held.peekFirst().arrivedNanos() + settings.maxHoldNanos());
+        for (ClientRequest r : held) {
+            next = Math.min(next, r.arrivedNanos() + settings.maxHoldNanos());
         }
         return next;
     }
@@ -175,6 +175,7 @@ public final class ReplicaEngine {
     private void advance(long nowNanos) {
         if (startNanos == Long.MIN_VALUE) {
             startNanos = nowNanos;
+            now = nowNanos; // System.nanoTime() may be negative
         }
         now = Math.max(now, nowNanos);
         long quietEnd = startNanos + settings.startupQuietNanos();
@@ -182,10 +183,11 @@ public final class ReplicaEngine {
             long due = (now - quietEnd) / settings.tickNanos();
             while (clockTicks < due) {
                 clockTicks++;
-                // Decided before ticking: once the first election has begun (a term was voted on) or a leader is
-                // known, core ticks follow the clock exactly. A follower the new leader's quorum fanout left out
-                // then waits for the next heartbeat round instead of campaigning against it.
-                leaderSeen |= node.leader() != RaftNode.NONE || node.term() > 0;
+                // Decided before ticking: once the first election has begun (this replica campaigned, or a term
+                // was voted on) or a leader is known, core ticks follow the clock exactly. A follower the new
+                // leader's quorum fanout left out then waits for the next heartbeat round instead of campaigning
+                // against it, and a replica left alone does not pre-vote eight times a second for ever.
+                leaderSeen |= node.leader() != RaftNode.NONE || node.term() > 0 || node.role() != Role.FOLLOWER;
                 int coreTicks = leaderSeen ? 1 : settings.startupTickFactor();
                 for (int i = 0; i < coreTicks; i++) {
                     node.tick();
@@ -311,9 +313,13 @@ public final class ReplicaEngine {
     }
 
     private void expireHolds() {
-        while (!held.isEmpty() && now - held.peekFirst().arrivedNanos() >= settings.maxHoldNanos()) {
-            counters.expiredHolds++;
-            answer(held.pollFirst(), "redirect", null);
+        for (Iterator<ClientRequest> it = held.iterator(); it.hasNext(); ) {
+            ClientRequest r = it.next();
+            if (now - r.arrivedNanos() >= settings.maxHoldNanos()) {
+                it.remove();
+                counters.expiredHolds++;
+                answer(r, "redirect", null);
+            }
         }
     }
 
