@@ -6,6 +6,7 @@ import io.raftkv.raft.RecoveredState;
 import io.raftkv.raft.SnapshotMeta;
 import io.raftkv.raft.SnapshotReader;
 import io.raftkv.raft.message.InstallSnapshot;
+import io.raftkv.storage.ForwardingRaftStorage;
 import io.raftkv.storage.RaftStorage;
 
 import java.io.IOException;
@@ -24,13 +25,12 @@ import java.util.List;
  * since the disk thread is serial, the next writes' entries queue behind the useless second fsync.
  * Called only on the disk thread (see {@link RaftStorage}'s threading rules), like the storage's log operations.
  */
-final class MustSyncStorage implements RaftStorage {
-    private final RaftStorage delegate;
+final class MustSyncStorage extends ForwardingRaftStorage {
     private boolean mustSync;
     private HardState lastSaved;
 
     MustSyncStorage(RaftStorage delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     @Override
@@ -66,35 +66,5 @@ final class MustSyncStorage implements RaftStorage {
             delegate.sync();
             mustSync = false;
         }
-    }
-
-    @Override
-    public RecoveredState recover() throws IOException {
-        return delegate.recover();
-    }
-
-    @Override
-    public void saveSnapshot(SnapshotMeta meta, SnapshotWriter writer) throws IOException {
-        delegate.saveSnapshot(meta, writer);
-    }
-
-    @Override
-    public InputStream openSnapshot(SnapshotMeta meta) throws IOException {
-        return delegate.openSnapshot(meta);
-    }
-
-    @Override
-    public SnapshotReader snapshotReader() {
-        return delegate.snapshotReader();
-    }
-
-    @Override
-    public void compact(long index) throws IOException {
-        delegate.compact(index);
-    }
-
-    @Override
-    public void close() throws IOException {
-        delegate.close();
     }
 }

@@ -6,6 +6,7 @@ import io.raftkv.raft.RecoveredState;
 import io.raftkv.raft.SnapshotMeta;
 import io.raftkv.raft.SnapshotReader;
 import io.raftkv.raft.message.InstallSnapshot;
+import io.raftkv.storage.ForwardingRaftStorage;
 import io.raftkv.storage.RaftStorage;
 
 import java.io.IOException;
@@ -14,12 +15,11 @@ import java.util.List;
 import java.util.function.LongConsumer;
 
 /** Passes everything to a storage and reports how long each {@link #sync()} took (the fsync histogram). */
-final class SyncTimingStorage implements RaftStorage {
-    private final RaftStorage delegate;
+final class SyncTimingStorage extends ForwardingRaftStorage {
     private final LongConsumer syncNanos;
 
     SyncTimingStorage(RaftStorage delegate, LongConsumer syncNanos) {
-        this.delegate = delegate;
+        super(delegate);
         this.syncNanos = syncNanos;
     }
 
@@ -28,55 +28,5 @@ final class SyncTimingStorage implements RaftStorage {
         long t0 = System.nanoTime();
         delegate.sync();
         syncNanos.accept(System.nanoTime() - t0);
-    }
-
-    @Override
-    public RecoveredState recover() throws IOException {
-        return delegate.recover();
-    }
-
-    @Override
-    public void append(List<Entry> entries) throws IOException {
-        delegate.append(entries);
-    }
-
-    @Override
-    public void saveHardState(HardState hardState) throws IOException {
-        delegate.saveHardState(hardState);
-    }
-
-    @Override
-    public void writeSnapshotChunk(InstallSnapshot chunk) throws IOException {
-        delegate.writeSnapshotChunk(chunk);
-    }
-
-    @Override
-    public void installSnapshot(SnapshotMeta meta) throws IOException {
-        delegate.installSnapshot(meta);
-    }
-
-    @Override
-    public void saveSnapshot(SnapshotMeta meta, SnapshotWriter writer) throws IOException {
-        delegate.saveSnapshot(meta, writer);
-    }
-
-    @Override
-    public InputStream openSnapshot(SnapshotMeta meta) throws IOException {
-        return delegate.openSnapshot(meta);
-    }
-
-    @Override
-    public SnapshotReader snapshotReader() {
-        return delegate.snapshotReader();
-    }
-
-    @Override
-    public void compact(long index) throws IOException {
-        delegate.compact(index);
-    }
-
-    @Override
-    public void close() throws IOException {
-        delegate.close();
     }
 }
