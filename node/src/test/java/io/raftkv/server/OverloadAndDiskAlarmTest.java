@@ -46,7 +46,9 @@ class OverloadAndDiskAlarmTest {
     @Test
     void tooManyWaitingRequestsAreRefusedWithResourceExhausted() throws Exception {
         cluster = new InProcessCluster(3, c -> new NodeConfig(c.clusterName(), c.nodeId(), c.listen(), c.advertise(),
-                c.http(), c.dataDir(), c.initialClusterState(), c.peers(), c.kubernetes(), c.logLevel(), c.raft(),
+                c.http(), c.dataDir(), c.initialClusterState(), c.peers(), c.kubernetes(), c.logLevel(),
+                // a 1-2 s election timeout: the burst below must not look like a dead leader on a busy machine
+                new NodeConfig.Raft(c.raft().tickMs(), 50, c.raft().heartbeatTicks(), c.raft().maxUncommittedMib()),
                 c.snapshot(), new NodeConfig.Limits(4096, 1 << 20, 4, 3600), c.disk()));
         cluster.client().put("warm", "up");
         channel = Grpc.newChannelBuilder(cluster.awaitLeader().advertise(), InsecureChannelCredentials.create()).build();
@@ -65,6 +67,9 @@ class OverloadAndDiskAlarmTest {
                 f.get(15, TimeUnit.SECONDS);
             } catch (java.util.concurrent.ExecutionException e) {
                 StatusRuntimeException s = (StatusRuntimeException) e.getCause();
+                if (s.getStatus().getCode() == Status.Code.UNAVAILABLE) {
+                    continue; // a leader change during the burst is retryable too; backpressure must still show
+                }
                 assertThat(s.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
                 assertThat(GrpcErrors.errorInfo(s).getReason()).isEqualTo("BACKPRESSURE");
                 refused++;
