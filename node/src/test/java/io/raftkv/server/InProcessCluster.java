@@ -61,7 +61,7 @@ public final class InProcessCluster implements AutoCloseable {
 
     /** Test ports come from below Linux's ephemeral range (32768+), so no outgoing connection can take one. */
     private static final int PORT_BASE = 20_000;
-    private static final int PORT_SPAN = 12_000;
+    private static final int PORT_SPAN = 10_000; // 20000-29999: below NodePorts (30000+) and ephemeral ports
     private static final java.util.concurrent.atomic.AtomicInteger NEXT_PORT =
             new java.util.concurrent.atomic.AtomicInteger((int) (ProcessHandle.current().pid() * 7919 % PORT_SPAN));
 
