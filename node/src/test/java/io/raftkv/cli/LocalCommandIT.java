@@ -34,8 +34,8 @@ class LocalCommandIT {
         String jar = System.getProperty("raftkv.jar");
         Assumptions.assumeTrue(jar != null && Files.exists(Path.of(jar)),
                 "the packaged jar (raftkv.jar system property) is needed; run through `mvn verify`");
-        int grpc = InProcessCluster.freePort();
-        int http = InProcessCluster.freePort();
+        int grpc = InProcessCluster.freePorts(3); // node i listens on base + i - 1
+        int http = InProcessCluster.freePorts(3);
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar", jar,
                 "local", "--nodes", "3", "--dir", dir.resolve("cluster").toString(), "--base-port", Integer.toString(grpc),
                 "--http-base-port", Integer.toString(http)));

@@ -70,17 +70,30 @@ public final class InProcessCluster implements AutoCloseable {
      * instead would return an ephemeral port that a client connection may grab before a child process binds it.
      */
     public static int freePort() throws IOException {
+        return freePorts(1);
+    }
+
+    /** The first of {@code count} consecutive ports, all free right now and never handed out before by this JVM. */
+    public static int freePorts(int count) throws IOException {
         for (int attempt = 0; attempt < PORT_SPAN; attempt++) {
-            int port = PORT_BASE + Math.floorMod(NEXT_PORT.getAndIncrement(), PORT_SPAN);
+            int base = PORT_BASE + Math.floorMod(NEXT_PORT.getAndAdd(count), PORT_SPAN - count);
+            if (allBindable(base, count)) {
+                return base;
+            }
+        }
+        throw new IOException("no " + count + " free loopback ports in " + PORT_BASE + "-" + (PORT_BASE + PORT_SPAN));
+    }
+
+    private static boolean allBindable(int base, int count) {
+        for (int port = base; port < base + count; port++) {
             try (ServerSocket s = new ServerSocket()) {
                 s.setReuseAddress(false);
                 s.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port));
-                return port;
             } catch (IOException inUse) {
-                // taken by someone else; try the next one
+                return false;
             }
         }
-        throw new IOException("no free loopback port in " + PORT_BASE + "-" + (PORT_BASE + PORT_SPAN));
+        return true;
     }
 
     public RaftKvNode start(long id) throws IOException {
