@@ -4,8 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.raftkv.kv.Bytes;
+import io.raftkv.kv.KeyValue;
+import io.raftkv.kv.KvResult;
+import io.raftkv.kv.KvStateMachine;
 import io.raftkv.raft.Entry;
-import io.raftkv.raft.EntryType;
 import io.raftkv.raft.Membership;
 import io.raftkv.raft.ProposeResult;
 import io.raftkv.raft.RaftNode;
@@ -24,6 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,8 +45,9 @@ import java.util.TreeSet;
  * the virtual-time runner drive it alike.
  *
  * <p>It wraps the Raft core ({@link RaftNode}) with in-memory "storage" (the simulator never restarts a
- * replica, so persisting is instant and nothing needs to be kept: the core holds its own log) and a key-value
- * {@link ReplicaStateMachine}. Client semantics, exactly once per MID:
+ * replica, so persisting is instant and nothing needs to be kept: the core holds its own log) and the server's
+ * own key-value store ({@link KvStateMachine}), whose log commands a {@link ReplicaWriter} makes. Client
+ * semantics, exactly once per MID:
  * <ul>
  *   <li>a put is proposed by the leader and answered {@code ok} by the replica that proposed it once the entry
  *       it proposed is applied, or {@code redirect} once a different entry is applied at that index (the put was
@@ -59,11 +64,14 @@ import java.util.TreeSet;
 public final class ReplicaEngine {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaEngine.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Far longer than a simulator run: a replica's session only ever ends with its process. */
+    private static final Duration SESSION_TTL = Duration.ofHours(1);
 
     private final ReplicaIds ids;
     private final long selfNode;
     private final ReplicaSettings settings;
-    private final ReplicaStateMachine store;
+    private final KvStateMachine store = new KvStateMachine(SESSION_TTL);
+    private final ReplicaWriter writer;
     private final RaftNode node;
     private final PeerOutbox outbox;
     private final LeaderLease lease;
@@ -93,11 +101,11 @@ public final class ReplicaEngine {
     private final Set<String> seenMids = new HashSet<>();
     private final EngineCounters counters = new EngineCounters();
 
-    public ReplicaEngine(ReplicaIds ids, ReplicaSettings settings, ReplicaStateMachine store, long seed) {
+    public ReplicaEngine(ReplicaIds ids, ReplicaSettings settings, long seed) {
         this.ids = ids;
         this.selfNode = ReplicaIds.toNode(ids.self());
         this.settings = settings;
-        this.store = store;
+        this.writer = new ReplicaWriter(seed ^ 0x5DEECE66DL);
         Set<Long> voters = new TreeSet<>();
         for (String id : ids.all()) {
             voters.add(ReplicaIds.toNode(id));
@@ -265,7 +273,14 @@ public final class ReplicaEngine {
             node.readIndex(id);
             return;
         }
-        byte[] command = store.putCommand(r.key(), r.value());
+        ReplicaWriter.Command put = writer.put(r.key(), r.value(), now);
+        if (put.refusal() != null) {
+            counters.rejected++;
+            answer(r, "fail", null);
+            LOG.warn("put {} refused: {}", r.mid(), put.refusal());
+            return;
+        }
+        byte[] command = put.bytes();
         if (command.length + Entry.OVERHEAD_BYTES > settings.maxMessageBytes()) {
             counters.rejected++;
             answer(r, "fail", null);
@@ -397,14 +412,17 @@ public final class ReplicaEngine {
     }
 
     private void apply(Entry e) {
-        if (e.type() == EntryType.NORMAL) {
-            store.apply(e.index(), e.data());
-        }
+        KvResult result = store.apply(e);
         ClientRequest put = putsByIndex.remove(e.index());
         if (put != null) {
             long term = putTermByIndex.remove(e.index());
-            if (term == e.term()) {
+            if (term == e.term() && result.succeeded()) {
                 answer(put, "ok", null);
+            } else if (term == e.term()) {
+                // Checked before proposing, so only a broken session gets here; the client may try again.
+                counters.rejected++;
+                LOG.warn("put {} at index {} not applied: {} {}", put.mid(), e.index(), result.code(), result.detail());
+                answer(put, "fail", null);
             } else {
                 counters.lostPuts++;
                 answer(put, "redirect", null);
@@ -427,9 +445,14 @@ public final class ReplicaEngine {
     private void answerReads() {
         while (!readsByIndex.isEmpty() && readsByIndex.firstKey() <= applied) {
             for (ClientRequest r : readsByIndex.pollFirstEntry().getValue()) {
-                answer(r, "ok", store.get(r.key()));
+                answer(r, "ok", valueOf(r.key()));
             }
         }
+    }
+
+    /** The applied value of {@code key}; the empty string for a key never written, as the protocol wants. */
+    private String valueOf(String key) {
+        return store.get(Bytes.utf8(key)).map(KeyValue::value).map(Bytes::toStringUtf8).orElse("");
     }
 
     // ---------------------------------------------------------------- output

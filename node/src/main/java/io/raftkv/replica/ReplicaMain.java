@@ -69,7 +69,7 @@ public final class ReplicaMain {
         if ("readindex".equals(System.getProperty("kvstore.reads"))) {
             settings = settings.withLeaseReads(false); // every get confirms leadership with a ReadIndex round
         }
-        ReplicaEngine engine = new ReplicaEngine(ids, settings, new MapStateMachine(), seed);
+        ReplicaEngine engine = new ReplicaEngine(ids, settings, seed);
         serve(engine, link, launchNanos());
     }
 

@@ -29,7 +29,7 @@ final class WarmUp {
         for (String n : names) {
             List<String> others = names.stream().filter(o -> !o.equals(n)).toList();
             engines.put(n, new ReplicaEngine(new ReplicaIds(n, others), ReplicaSettings.defaults(),
-                    new MapStateMachine(), n.hashCode()));
+                    n.hashCode()));
         }
         ArrayDeque<Outbound> wire = new ArrayDeque<>();
         long now = 0;

@@ -73,13 +73,13 @@ class PeerCodecTest {
     @Test
     void aFullBatchStaysUnderTheSimulatorsPacketLimit() throws Exception {
         ReplicaSettings s = ReplicaSettings.defaults();
-        MapStateMachine sm = new MapStateMachine();
+        ReplicaWriter writer = new ReplicaWriter(7);
         List<Entry> entries = new ArrayList<>();
         int bytes = 0;
         long index = 1;
         while (true) {
             // Incompressible worst case: values of random-looking characters, as long as a put may be.
-            byte[] cmd = sm.putCommand("k" + index, "x".repeat(s.maxMessageBytes() / 40) + index);
+            byte[] cmd = writer.put("k" + index, "x".repeat(s.maxMessageBytes() / 40) + index, index).bytes();
             Entry e = Entry.normal(index, 1_000_000_000L, cmd);
             if (bytes + e.sizeBytes() > s.maxMessageBytes()) {
                 break;

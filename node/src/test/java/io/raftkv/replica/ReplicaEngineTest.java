@@ -43,7 +43,7 @@ class ReplicaEngineTest {
         long seed = 1;
         for (String n : NAMES) {
             List<String> others = NAMES.stream().filter(o -> !o.equals(n)).toList();
-            engines.put(n, new ReplicaEngine(new ReplicaIds(n, others), settings(), new MapStateMachine(), seed++));
+            engines.put(n, new ReplicaEngine(new ReplicaIds(n, others), settings(), seed++));
         }
     }
 
@@ -168,6 +168,17 @@ class ReplicaEngineTest {
         }
         assertThat(answers).filteredOn(a -> a.path("MID").asText().startsWith("late")
                 && a.get("type").asText().equals("ok")).as("no stale read once v2 is acknowledged").isEmpty();
+    }
+
+    @Test
+    void aPutTheStoreRefusesFailsAndAGetOfThatKeyReadsNothing() {
+        String leader = awaitLeader();
+        client(leader, "put", "empty", "", "v");
+        assertThat(awaitAnswer("empty").get("type").asText()).as("the store has no empty key").isEqualTo("fail");
+        client(leader, "get", "g", "", null);
+        assertThat(awaitAnswer("g").get("value").asText()).isEmpty();
+        client(leader, "put", "next", "k", "v");
+        assertThat(awaitAnswer("next").get("type").asText()).as("the refusal cost no sequence number").isEqualTo("ok");
     }
 
     @Test

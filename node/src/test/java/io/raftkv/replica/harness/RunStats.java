@@ -17,6 +17,8 @@ public final class RunStats {
     long failedGet;
     long failedPut;
     long incorrect;
+    /** Of {@link #incorrect}: gets that returned the value of a put whose answer never came. */
+    long incorrectFromUnansweredPut;
     long duplicates;
     long unansweredGet;
     long unansweredPut;
@@ -158,7 +160,11 @@ public final class RunStats {
         sb.append(String.format(Locale.ROOT, "Total unanswered get()/put() requests: %d/%d%n", unansweredGet, unansweredPut));
         sb.append("Total redirects: ").append(redirects).append('\n');
         sb.append(String.format(Locale.ROOT, "Total get()/put() failures: %d/%d%n", failedGet, failedPut));
-        sb.append("Total get() with incorrect response: ").append(incorrect).append('\n');
+        sb.append("Total get() with incorrect response: ").append(incorrect);
+        if (incorrectFromUnansweredPut > 0) {
+            sb.append(" (").append(incorrectFromUnansweredPut).append(" returned the value of an unanswered put)");
+        }
+        sb.append('\n');
         sb.append(String.format(Locale.ROOT, "Median query latency: %.6fsec (p25 %.6f, p75 %.6f, p90 %.6f)%n",
                 medianLatency(), percentile(0.25), percentile(0.75), percentile(0.90)));
         List<String> failures = correctnessFailures(spec);

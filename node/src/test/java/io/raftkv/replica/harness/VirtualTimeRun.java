@@ -1,6 +1,5 @@
 package io.raftkv.replica.harness;
 
-import io.raftkv.replica.MapStateMachine;
 import io.raftkv.replica.Outbound;
 import io.raftkv.replica.ReplicaEngine;
 import io.raftkv.replica.ReplicaIds;
@@ -68,7 +67,7 @@ public final class VirtualTimeRun {
         Random launch = new Random(seed * 31 + 7);
         for (String rid : sim.replicaIds()) {
             ReplicaIds ids = new ReplicaIds(rid, sim.othersOf(rid));
-            engines.put(rid, new ReplicaEngine(ids, settings, new MapStateMachine(), launch.nextLong()));
+            engines.put(rid, new ReplicaEngine(ids, settings, launch.nextLong()));
             push(0, Kind.LAUNCH, rid, null, 0);
             push(CONNECT_MIN_NANOS + (long) (launch.nextDouble() * CONNECT_JITTER_NANOS), Kind.CONNECT, rid, null, 0);
         }
