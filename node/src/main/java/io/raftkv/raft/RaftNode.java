@@ -70,6 +70,10 @@ public final class RaftNode {
     private int transferElapsed;
     private boolean appendsPending;
     private boolean commitNewsPending;
+    /** A new leader's first entries go to every follower, whatever the fanout. */
+    private boolean announcing;
+    /** Voters beyond a bare majority that get new entries at once under quorum fanout ({@link #setSpareFanout}). */
+    private int spareFanout;
     private long ackSeq;
 
     // Candidate state: who granted (true) or refused (false) our (pre-)vote.
@@ -284,6 +288,20 @@ public final class RaftNode {
         }
         handOffAndStepDown();
         return true;
+    }
+
+    /**
+     * With {@link RaftConfig#quorumFanout()}: new entries go at once to {@code spare} more voters than a bare
+     * majority needs (0 by default; more than there are voters means all of them). On a lossy network one
+     * spare copy lets an entry commit in one round trip despite a dropped message, instead of waiting for a
+     * retransmission. Only timing and message counts depend on it, never safety; any node may be told, only a
+     * leader uses it.
+     */
+    public void setSpareFanout(int spare) {
+        if (spare < 0) {
+            throw new IllegalArgumentException("spare fanout must be >= 0, got " + spare);
+        }
+        this.spareFanout = spare;
     }
 
     /**
@@ -649,7 +667,10 @@ public final class RaftNode {
             }
         }
         // A new leader commits a no-op of its own term: only then are earlier terms' entries known committed
-        // (§5.4.2), and only then may it serve reads (§8).
+        // (§5.4.2), and only then may it serve reads (§8). It goes to every follower, even under quorum fanout:
+        // upon election a leader tells each server at once (§5.2), so that none waits a heartbeat interval to
+        // learn who leads (a follower holding a client's request needs to know where to send it).
+        announcing = true;
         appendAsLeader(Entry.noop(log.lastIndex() + 1, term));
     }
 
@@ -904,7 +925,9 @@ public final class RaftNode {
     }
 
     private void broadcastAppends() {
-        if (!cfg.quorumFanout()) {
+        boolean toAll = !cfg.quorumFanout() || announcing;
+        announcing = false;
+        if (toAll) {
             for (Map.Entry<Long, Progress> e : progress.entrySet()) {
                 sendAppend(e.getKey(), e.getValue(), false);
             }
@@ -918,7 +941,7 @@ public final class RaftNode {
             }
         }
         voters.sort((a, b) -> Long.compare(progress.get(b).lastAckSeq, progress.get(a).lastAckSeq));
-        int needed = membership.quorum() - (membership.isVoter(id) ? 1 : 0);
+        int needed = membership.quorum() - (membership.isVoter(id) ? 1 : 0) + spareFanout;
         for (int i = 0; i < voters.size() && i < needed; i++) {
             sendAppend(voters.get(i), progress.get(voters.get(i)), false);
         }

@@ -347,6 +347,7 @@ public final class ReplicaEngine {
     private long leaderContactNanos = Long.MIN_VALUE;
 
     private void process() {
+        node.setSpareFanout(outbox.spareFanout(node.membership().quorum() - 1));
         while (node.hasReady()) {
             Ready rd = node.ready();
             for (Message m : rd.messages()) {
@@ -382,13 +383,22 @@ public final class ReplicaEngine {
         outbox.offer(m, periodic, now, this::sendPeer);
     }
 
-    /** Whether the core would still send {@code m} (same role and term): only then is it retransmitted. */
+    /**
+     * Whether {@code m} is worth sending again: the core would still send it (same role and term), and, for
+     * entries, they are not committed yet. Committed entries a follower missed reach it with the leader's next
+     * message to it (the core resends from where the follower's log ends), and a spare copy that went astray
+     * would otherwise cost two messages for nothing.
+     */
     private boolean stillWanted(Message m) {
         if (m instanceof VoteRequest v) {
             return v.preVote() ? node.role() == Role.PRE_CANDIDATE && v.term() == node.term() + 1
                     : node.role() == Role.CANDIDATE && v.term() == node.term();
         }
-        return node.role() == Role.LEADER && m.term() == node.term();
+        if (node.role() != Role.LEADER || m.term() != node.term()) {
+            return false;
+        }
+        return !(m instanceof AppendEntries a && !a.entries().isEmpty()
+                && a.prevIndex() + a.entries().size() <= node.commitIndex());
     }
 
     private void observeLeadership() {

@@ -48,17 +48,17 @@ public record ReplicaSettings(long tickNanos, int electionTicks, int heartbeatTi
     }
 
     /**
-     * Defaults for the course simulator. Ticks are 10 ms. Elections time out after 1.5–3 s: the simulator
-     * counts every heartbeat, and a slower failover only delays the few requests that arrive meanwhile.
-     * Heartbeat rounds every 700 ms also carry the batched entries of followers outside the commit quorum. The
-     * first election comes 2 s after launch, when every replica has connected, and is eight times faster
-     * (0.25–0.5 s after that). Retransmission after at most 4 ms (1 ms once round
-     * trips are measured as short) suits
-     * a local socket, whose round trip is well under a millisecond. Gets are served under the leader's read
-     * lease: the replicas share one host's monotonic clock.
+     * Defaults for the course simulator. Ticks are 10 ms. Elections time out after 1–2 s: every request that
+     * arrives while a killed leader goes unnoticed waits out the failover and adds a slow redirect to the median
+     * latency, while the simulator counts every heartbeat. Heartbeat rounds every 400 ms (to idle followers
+     * only) also carry the batched entries of followers outside the commit quorum. The first election comes 2 s
+     * after launch, when every replica has connected, and is eight times faster (0.125–0.25 s after that).
+     * Retransmission after at most 4 ms (1 ms once round trips are measured as short) suits a local socket,
+     * whose round trip is about a millisecond. Gets are served under the leader's read lease: the replicas
+     * share one host's monotonic clock.
      */
     public static ReplicaSettings defaults() {
-        return new ReplicaSettings(ms(10), 150, 70, ms(2000), 8, ms(4), 6, ms(3000), 9000, true);
+        return new ReplicaSettings(ms(10), 60, 25, ms(2000), 8, ms(4), 6, ms(3000), 9000, true);
     }
 
     /** The Raft core's configuration for replica {@code node}. */

@@ -29,7 +29,15 @@ final class MiniCluster {
     java.util.function.Predicate<Message> drop = m -> false;
     long delivered;
 
+    /** Changes the default test configuration of every node added. */
+    private final java.util.function.UnaryOperator<RaftConfig> tweak;
+
     MiniCluster(long... ids) {
+        this(c -> c, ids);
+    }
+
+    MiniCluster(java.util.function.UnaryOperator<RaftConfig> tweak, long... ids) {
+        this.tweak = tweak;
         Set<Long> voters = new HashSet<>();
         for (long id : ids) {
             voters.add(id);
@@ -40,7 +48,7 @@ final class MiniCluster {
     }
 
     RaftNode add(long id, RecoveredState state) {
-        RaftConfig cfg = RaftConfig.defaults(id, 1000 + id).withMessageLimits(4096, 8, 1 << 20, 1 << 20);
+        RaftConfig cfg = tweak.apply(RaftConfig.defaults(id, 1000 + id).withMessageLimits(4096, 8, 1 << 20, 1 << 20));
         RaftNode n = RaftNode.start(cfg, state, (meta, offset, max) -> {
             byte[] all = snapshotBytes.get(id);
             int len = (int) Math.min(max, all.length - offset);

@@ -89,6 +89,9 @@ final class SimNode {
         log = new LogMirror(sm.appliedIndex(), sm.appliedTerm(), sm.chain());
         log.append(recovered.entries(), id, this::entryInLog);
         raft = core(() -> RaftNode.start(config, recovered, disk.snapshotReader()), "start");
+        if (config.quorumFanout()) {
+            raft.setSpareFanout((int) Math.floorMod(config.seed() + id, 3L)); // 0-2 spare voters per node
+        }
         state = State.UP;
         incarnation++;
         lastCommit = 0;

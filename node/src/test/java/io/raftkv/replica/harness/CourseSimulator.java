@@ -447,6 +447,9 @@ public final class CourseSimulator {
             }
             clientLeader = msg.get("leader").asText();
             stats.latencies.add((now - req.sentAt()) / 1e9);
+            if (type.equals("redirect")) {
+                stats.redirectLatencies.add((now - req.sentAt()) / 1e9);
+            }
             if (type.equals("redirect") || type.equals("fail")) {
                 if (type.equals("fail")) {
                     if (req.get()) {

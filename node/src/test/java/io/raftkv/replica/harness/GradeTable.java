@@ -25,7 +25,10 @@ public final class GradeTable {
     public static void main(String[] args) throws Exception {
         int seeds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         boolean lease = args.length < 2 || !args[1].equals("readindex");
-        String dir = System.getProperty("raftkv.scenarios.dir", "../../shared/scenarios/cs3700");
+        // From the repository root (./mvnw -pl node) or from node/: the shared directory lies beside the repository.
+        String dir = System.getProperty("raftkv.scenarios.dir",
+                java.nio.file.Files.isDirectory(Path.of("../shared/scenarios/cs3700")) ? "../shared/scenarios/cs3700"
+                        : "../../shared/scenarios/cs3700");
         System.setProperty("raftkv.scenarios.dir", dir);
         ReplicaSettings settings = ReplicaSettings.defaults().withLeaseReads(lease);
         System.out.printf(Locale.ROOT, "Virtual time, %d seeds per scenario, gets by %s. Ranges are min-max over the "

@@ -1,0 +1,68 @@
+package io.raftkv.replica;
+
+import io.raftkv.raft.message.AppendEntries;
+import io.raftkv.raft.message.AppendResponse;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+class PeerOutboxTest {
+    private static final long MS = 1_000_000;
+    private final ReplicaSettings settings = ReplicaSettings.defaults();
+    private final PeerOutbox outbox = new PeerOutbox(settings, List.of(2L, 3L, 4L, 5L), 2);
+    private final List<Object> sent = new ArrayList<>();
+    private long now = 10_000 * MS;
+
+    @Test
+    void binomialTailMatchesHandComputedValues() {
+        assertThat(PeerOutbox.atLeast(2, 2, 0.5)).isCloseTo(0.25, within(1e-12));
+        assertThat(PeerOutbox.atLeast(2, 3, 0.7225)).isCloseTo(3 * 0.7225 * 0.7225 * 0.2775 + Math.pow(0.7225, 3),
+                within(1e-12));
+        assertThat(PeerOutbox.atLeast(0, 4, 0.3)).isCloseTo(1.0, within(1e-12));
+    }
+
+    @Test
+    void aLosslessNetworkNeedsNoSpareCopies() {
+        for (int i = 0; i < 50; i++) {
+            roundTrip(2, i, true);
+        }
+        assertThat(outbox.roundTripSuccess()).isEqualTo(1.0);
+        assertThat(outbox.spareFanout(2)).isZero();
+    }
+
+    @Test
+    void lossAddsSpareCopiesUpToEveryFollowerAndRecedesWhenItStops() {
+        int index = 0;
+        for (int i = 0; i < 200; i++) {
+            roundTrip(2 + i % 4, index++, i % 4 != 0); // a quarter of round trips fail: one spare
+        }
+        assertThat(outbox.spareFanout(2)).isEqualTo(1);
+        for (int i = 0; i < 200; i++) {
+            roundTrip(2 + i % 4, index++, i % 2 == 0); // half fail: every follower, and no more
+        }
+        assertThat(outbox.spareFanout(2)).isEqualTo(2);
+        for (int i = 0; i < 100; i++) {
+            roundTrip(2 + i % 4, index++, true);
+        }
+        assertThat(outbox.spareFanout(2)).isZero();
+    }
+
+    /** One AppendEntries to {@code peer}, answered before its timeout or left to time out. */
+    private void roundTrip(long peer, int index, boolean answered) {
+        outbox.heard(new AppendResponse(peer, 1, 1, true, index, 0, 0, 0), now, Long.MIN_VALUE);
+        AppendEntries a = new AppendEntries(1, peer, 1, index, 1, List.of(), index, 0);
+        outbox.offer(a, false, now, sent::add);
+        if (answered) {
+            now += MS / 2;
+            outbox.heard(new AppendResponse(peer, 1, 1, true, index, 0, 0, 0), now, Long.MIN_VALUE);
+        } else {
+            now += settings.retransmitNanos() + MS;
+            outbox.tick(now, m -> false, sent::add);
+        }
+        now += MS;
+    }
+}
