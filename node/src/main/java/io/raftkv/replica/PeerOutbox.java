@@ -28,7 +28,7 @@ import java.util.function.Predicate;
  *       alone would wait for the next heartbeat round or election timeout, and an election that needs every
  *       survivor's vote would rarely get through a lossy network. The timeout adapts to the measured round
  *       trip much as TCP's does (RFC 6298's smoothed RTT and deviation, samples from echoed send times), but
- *       with two deviations instead of four, and never more than {@link ReplicaSettings#retransmitNanos()}:
+ *       with one deviation instead of four, and never more than {@link ReplicaSettings#retransmitNanos()}:
  *       TCP's margin protects a congested network from spurious copies, and here there is no congestion; a
  *       spurious copy costs one counted message, a drop waited out costs a client's latency.</li>
  *   <li><b>Read rounds to a quorum.</b> A ReadIndex round (thesis §6.4) is confirmed by a majority, so its
@@ -252,7 +252,7 @@ final class PeerOutbox {
         return m instanceof VoteRequest ? settings.retransmitLimit() : 2 * settings.retransmitLimit();
     }
 
-    /** RFC 6298 §2: SRTT and RTTVAR from round-trip samples; RTO = SRTT + 2·RTTVAR (see the class comment), bounded. */
+    /** RFC 6298 §2: SRTT and RTTVAR from round-trip samples; RTO = SRTT + RTTVAR (see the class comment), bounded. */
     private void sampleRtt(Lane lane, long rtt) {
         if (lane.srtt < 0) {
             lane.srtt = rtt;
@@ -261,7 +261,7 @@ final class PeerOutbox {
             lane.rttvar = (3 * lane.rttvar + Math.abs(lane.srtt - rtt)) / 4;
             lane.srtt = (7 * lane.srtt + rtt) / 8;
         }
-        lane.rto = Math.max(MIN_RTO_NANOS, Math.min(settings.retransmitNanos(), lane.srtt + 2 * lane.rttvar));
+        lane.rto = Math.max(MIN_RTO_NANOS, Math.min(settings.retransmitNanos(), lane.srtt + lane.rttvar));
     }
 
     /** Time since {@code since}; forever if it never happened. */

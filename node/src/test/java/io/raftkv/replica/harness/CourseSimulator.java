@@ -447,8 +447,11 @@ public final class CourseSimulator {
             }
             clientLeader = msg.get("leader").asText();
             stats.latencies.add((now - req.sentAt()) / 1e9);
+            double latency = (now - req.sentAt()) / 1e9;
             if (type.equals("redirect")) {
-                stats.redirectLatencies.add((now - req.sentAt()) / 1e9);
+                stats.redirectLatencies.add(latency);
+            } else if (type.equals("ok")) {
+                (req.get() ? stats.getLatencies : stats.putLatencies).add(latency);
             }
             if (type.equals("redirect") || type.equals("fail")) {
                 if (type.equals("fail")) {

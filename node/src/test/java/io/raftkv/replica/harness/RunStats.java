@@ -28,6 +28,9 @@ public final class RunStats {
     final List<Double> latencies = new ArrayList<>();
     /** Of {@link #latencies}: those of redirect answers (the rest are ok and fail answers). */
     final List<Double> redirectLatencies = new ArrayList<>();
+    /** Of {@link #latencies}: those of ok answers to gets, and to puts. */
+    final List<Double> getLatencies = new ArrayList<>();
+    final List<Double> putLatencies = new ArrayList<>();
     final List<String> leaders = new ArrayList<>();
     final List<String> errors = new ArrayList<>();
     final java.util.TreeMap<String, Long> messagesByType = new java.util.TreeMap<>();
@@ -174,8 +177,10 @@ public final class RunStats {
         sb.append(String.format(Locale.ROOT, "Median query latency: %.6fsec (p25 %.6f, p75 %.6f, p90 %.6f)%n",
                 medianLatency(), percentile(0.25), percentile(0.75), percentile(0.90)));
         long slow = latencies.stream().filter(l -> l > 0.05).count();
-        sb.append(String.format(Locale.ROOT, "  of which %d redirects (median %.6f), %d over 50 ms%n",
-                redirectLatencies.size(), percentile(redirectLatencies, 0.5), slow));
+        sb.append(String.format(Locale.ROOT, "  of which %d ok gets (median %.6f), %d ok puts (median %.6f), %d "
+                        + "redirects (median %.6f); %d over 50 ms%n", getLatencies.size(), percentile(getLatencies, 0.5),
+                putLatencies.size(), percentile(putLatencies, 0.5), redirectLatencies.size(),
+                percentile(redirectLatencies, 0.5), slow));
         List<String> failures = correctnessFailures(spec);
         sb.append(failures.isEmpty() ? "Correctness checks: all passed\n" : "Correctness checks FAILED: " + failures + "\n");
         for (Map.Entry<String, double[]> b : spec.benchmarks().entrySet()) {
