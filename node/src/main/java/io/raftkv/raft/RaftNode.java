@@ -500,24 +500,29 @@ public final class RaftNode {
      */
     private void heartbeatRound() {
         for (Map.Entry<Long, Progress> e : progress.entrySet()) {
-            long peer = e.getKey();
-            Progress pr = e.getValue();
-            boolean idle = !pr.sentSinceHeartbeat;
-            pr.sentSinceHeartbeat = false;
-            if (pr.state == Progress.State.SNAPSHOT) {
-                if (pr.snapshotChunkInFlight && ++pr.snapshotIdleHeartbeats >= SNAPSHOT_RESEND_HEARTBEATS) {
-                    sendSnapshotChunk(peer, pr);
-                } else if (idle) {
-                    sendHeartbeat(peer, pr);
-                }
-                continue;
-            }
-            if (pr.match < log.lastIndex() && sendAppend(peer, pr, false)) {
-                continue;
-            }
-            if (idle || pr.isPaused()) {
+            contactAtHeartbeat(e.getKey(), e.getValue());
+            // Cleared after this round's own sends: only what goes out between two rounds spares a follower the
+            // next heartbeat. (Cleared before them, a catch-up sent in this round would count as recent contact
+            // in the next one, and a follower could hear nothing for two whole intervals.)
+            e.getValue().sentSinceHeartbeat = false;
+        }
+    }
+
+    private void contactAtHeartbeat(long peer, Progress pr) {
+        boolean idle = !pr.sentSinceHeartbeat;
+        if (pr.state == Progress.State.SNAPSHOT) {
+            if (pr.snapshotChunkInFlight && ++pr.snapshotIdleHeartbeats >= SNAPSHOT_RESEND_HEARTBEATS) {
+                sendSnapshotChunk(peer, pr);
+            } else if (idle) {
                 sendHeartbeat(peer, pr);
             }
+            return;
+        }
+        if (pr.match < log.lastIndex() && sendAppend(peer, pr, false)) {
+            return;
+        }
+        if (idle || pr.isPaused()) {
+            sendHeartbeat(peer, pr);
         }
     }
 

@@ -54,7 +54,7 @@ final class PeerOutbox {
     /** Weight of the newest sample in the round-trip success estimate (the same smoothing as RFC 6298's SRTT). */
     private static final double SUCCESS_GAIN = 1.0 / 8;
     /** The chance, wanted for each new entry, of committing without a retransmission. */
-    private static final double ONE_ROUND_TRIP_TARGET = 0.8;
+    private static final double ONE_ROUND_TRIP_TARGET = 0.75;
 
     private static final class Lane {
         final long peer;
@@ -195,10 +195,17 @@ final class PeerOutbox {
         }
     }
 
-    /** Retransmits what went unanswered (if {@code stillWanted}) and sends held-back heartbeats that are due. */
-    void tick(long now, Predicate<Message> stillWanted, Wire wire) {
+    /**
+     * Retransmits what went unanswered (if {@code stillWanted}) and sends held-back heartbeats that are due.
+     * Entries already committed (at or below {@code committed}) are not urgent: a spare copy that went astray
+     * waits until the follower has been silent for half a heartbeat interval, and is usually overtaken by the
+     * leader's next message to it; but it is sent then, because the follower may have heard nothing since and
+     * its election timer runs.
+     */
+    void tick(long now, long committed, Predicate<Message> stillWanted, Wire wire) {
         for (Lane lane : lanes.values()) {
-            if (lane.awaiting != null && now - lane.awaitingSince >= backoff(lane)) {
+            if (lane.awaiting != null && now - lane.awaitingSince >= backoff(lane)
+                    && now >= notBefore(lane, committed)) {
                 if (!(lane.awaiting instanceof VoteRequest)) {
                     roundTrip(false); // a vote request may go unanswered on purpose, a replication never
                 }
@@ -224,11 +231,11 @@ final class PeerOutbox {
     }
 
     /** The earliest time {@link #tick} has something to do, or {@link Long#MAX_VALUE}. */
-    long nextDeadline() {
+    long nextDeadline(long committed) {
         long next = Long.MAX_VALUE;
         for (Lane lane : lanes.values()) {
             if (lane.awaiting != null) {
-                next = Math.min(next, lane.awaitingSince + backoff(lane));
+                next = Math.min(next, Math.max(lane.awaitingSince + backoff(lane), notBefore(lane, committed)));
             }
             if (lane.deferred != null) {
                 next = Math.min(next, lane.lastSent == Long.MIN_VALUE ? Long.MIN_VALUE
@@ -236,6 +243,15 @@ final class PeerOutbox {
             }
         }
         return next;
+    }
+
+    /** The earliest retransmission of the lane's awaited message: at once, unless its entries are committed. */
+    private long notBefore(Lane lane, long committed) {
+        if (lane.awaiting instanceof AppendEntries a && !a.entries().isEmpty()
+                && a.prevIndex() + a.entries().size() <= committed && lane.lastHeard != Long.MIN_VALUE) {
+            return lane.lastHeard + settings.heartbeatNanos() / 2;
+        }
+        return Long.MIN_VALUE;
     }
 
     /**

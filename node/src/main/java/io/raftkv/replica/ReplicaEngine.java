@@ -171,7 +171,7 @@ public final class ReplicaEngine {
             return Long.MIN_VALUE;
         }
         long next = startNanos + settings.startupQuietNanos() + (clockTicks + 1) * settings.tickNanos();
-        next = Math.min(next, outbox.nextDeadline());
+        next = Math.min(next, outbox.nextDeadline(node.commitIndex()));
         for (ClientRequest r : held) {
             next = Math.min(next, r.arrivedNanos() + settings.maxHoldNanos());
         }
@@ -205,7 +205,7 @@ public final class ReplicaEngine {
                 }
             }
         }
-        outbox.tick(now, this::stillWanted, this::sendPeer);
+        outbox.tick(now, node.commitIndex(), this::stillWanted, this::sendPeer);
         expireHolds();
     }
 
@@ -383,22 +383,13 @@ public final class ReplicaEngine {
         outbox.offer(m, periodic, now, this::sendPeer);
     }
 
-    /**
-     * Whether {@code m} is worth sending again: the core would still send it (same role and term), and, for
-     * entries, they are not committed yet. Committed entries a follower missed reach it with the leader's next
-     * message to it (the core resends from where the follower's log ends), and a spare copy that went astray
-     * would otherwise cost two messages for nothing.
-     */
+    /** Whether the core would still send {@code m} (same role and term): only then is it retransmitted. */
     private boolean stillWanted(Message m) {
         if (m instanceof VoteRequest v) {
             return v.preVote() ? node.role() == Role.PRE_CANDIDATE && v.term() == node.term() + 1
                     : node.role() == Role.CANDIDATE && v.term() == node.term();
         }
-        if (node.role() != Role.LEADER || m.term() != node.term()) {
-            return false;
-        }
-        return !(m instanceof AppendEntries a && !a.entries().isEmpty()
-                && a.prevIndex() + a.entries().size() <= node.commitIndex());
+        return node.role() == Role.LEADER && m.term() == node.term();
     }
 
     private void observeLeadership() {

@@ -66,6 +66,25 @@ class QuorumFanoutTest {
     }
 
     @Test
+    void aFollowerCaughtUpInOneHeartbeatRoundIsContactedAgainInTheNext() {
+        MiniCluster c = new MiniCluster(cfg -> cfg.withQuorumFanout(true), 1, 2, 3, 4, 5);
+        long leader = c.electLeader();
+        c.tick(3);
+        assertThat(c.node(leader).propose("x".getBytes()).accepted()).isTrue();
+        c.stabilize(); // two followers hold the entry; the other two catch up in the next round
+        c.tick(1);
+        Set<Long> contacted = new TreeSet<>();
+        c.drop = m -> {
+            if (m.from() == leader) {
+                contacted.add(m.to());
+            }
+            return false;
+        };
+        c.tick(1); // nothing new to send: every follower must still hear from the leader this round
+        assertThat(contacted).as("a follower's election timer only resets when something arrives").hasSize(4);
+    }
+
+    @Test
     void aNegativeSpareIsRefused() {
         MiniCluster c = new MiniCluster(1);
         assertThatThrownBy(() -> c.node(1).setSpareFanout(-1)).isInstanceOf(IllegalArgumentException.class)

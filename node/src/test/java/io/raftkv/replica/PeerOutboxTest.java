@@ -51,6 +51,37 @@ class PeerOutboxTest {
         assertThat(outbox.spareFanout(2)).isZero();
     }
 
+    @Test
+    void aLostCopyOfCommittedEntriesWaitsUntilTheFollowerFallsSilentThenGoesAnyway() {
+        long peer = 3;
+        outbox.heard(new AppendResponse(peer, 1, 1, true, 9, 0, 0, 0), now, Long.MIN_VALUE);
+        long heardAt = now;
+        AppendEntries a = new AppendEntries(1, peer, 1, 9, 1,
+                List.of(io.raftkv.raft.Entry.normal(10, 1, new byte[] {1})), 9, 0);
+        outbox.offer(a, false, now, sent::add);
+        sent.clear();
+        now += settings.retransmitNanos() + MS;
+        outbox.tick(now, 10, m -> true, sent::add);
+        assertThat(sent).as("entry 10 is committed: no copy while the follower was heard from lately").isEmpty();
+        assertThat(outbox.nextDeadline(10)).isEqualTo(heardAt + settings.heartbeatNanos() / 2);
+        now = heardAt + settings.heartbeatNanos() / 2;
+        outbox.tick(now, 10, m -> true, sent::add);
+        assertThat(sent).as("silent for half a heartbeat: its election timer runs, so the copy goes").containsExactly(a);
+    }
+
+    @Test
+    void aLostCopyOfUncommittedEntriesIsRetransmittedAtTheTimeout() {
+        long peer = 4;
+        outbox.heard(new AppendResponse(peer, 1, 1, true, 9, 0, 0, 0), now, Long.MIN_VALUE);
+        AppendEntries a = new AppendEntries(1, peer, 1, 9, 1,
+                List.of(io.raftkv.raft.Entry.normal(10, 1, new byte[] {1})), 9, 0);
+        outbox.offer(a, false, now, sent::add);
+        sent.clear();
+        now += settings.retransmitNanos();
+        outbox.tick(now, 9, m -> true, sent::add);
+        assertThat(sent).containsExactly(a);
+    }
+
     /** One AppendEntries to {@code peer}, answered before its timeout or left to time out. */
     private void roundTrip(long peer, int index, boolean answered) {
         outbox.heard(new AppendResponse(peer, 1, 1, true, index, 0, 0, 0), now, Long.MIN_VALUE);
@@ -61,7 +92,7 @@ class PeerOutboxTest {
             outbox.heard(new AppendResponse(peer, 1, 1, true, index, 0, 0, 0), now, Long.MIN_VALUE);
         } else {
             now += settings.retransmitNanos() + MS;
-            outbox.tick(now, m -> false, sent::add);
+            outbox.tick(now, 0, m -> false, sent::add);
         }
         now += MS;
     }
