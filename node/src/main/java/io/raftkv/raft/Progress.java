@@ -23,8 +23,8 @@ final class Progress {
     boolean recentActive;
     /** Highest ReadIndex round this follower acknowledged in the current term (thesis §6.4). */
     long ackedReadRound;
-    /** Something was sent to this follower since the last heartbeat tick (so no heartbeat is needed). */
-    boolean sentSinceHeartbeat;
+    /** Leader ticks since anything was sent to this follower; at the heartbeat interval it is contacted. */
+    int ticksSinceSent;
     /** The read round carried by the last message sent to this follower. */
     long sentRound;
     /** Highest commit index told to this follower. */

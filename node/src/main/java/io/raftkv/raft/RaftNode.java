@@ -487,42 +487,41 @@ public final class RaftNode {
         if (leadTransferee != NONE && ++transferElapsed >= cfg.electionTicks()) {
             leadTransferee = NONE;
         }
-        if (heartbeatElapsed >= cfg.heartbeatTicks()) {
+        boolean round = heartbeatElapsed >= cfg.heartbeatTicks();
+        if (round) {
             heartbeatElapsed = 0;
-            heartbeatRound();
         }
+        keepFollowersInContact(round);
     }
 
     /**
-     * Once per heartbeat interval: followers behind get their missing entries (the lazily replicated ones
-     * in quorum-fanout mode catch up here); those that were sent nothing since the last round get a
-     * heartbeat (§5.2), so an active follower costs no extra messages.
+     * Every tick: a follower that was sent nothing for a heartbeat interval gets its missing entries (the lazily
+     * replicated ones in quorum-fanout mode catch up here) or a heartbeat (§5.2). So an active follower costs no
+     * extra messages, and none goes longer than one interval without hearing from its leader, however its last
+     * contact fell between rounds. Once per interval (a round), a paused follower is asked again even if it was
+     * sent something lately (its probe may be lost), and a stalled snapshot transfer is resumed.
      */
-    private void heartbeatRound() {
+    private void keepFollowersInContact(boolean round) {
         for (Map.Entry<Long, Progress> e : progress.entrySet()) {
-            contactAtHeartbeat(e.getKey(), e.getValue());
-            // Cleared after this round's own sends: only what goes out between two rounds spares a follower the
-            // next heartbeat. (Cleared before them, a catch-up sent in this round would count as recent contact
-            // in the next one, and a follower could hear nothing for two whole intervals.)
-            e.getValue().sentSinceHeartbeat = false;
-        }
-    }
-
-    private void contactAtHeartbeat(long peer, Progress pr) {
-        boolean idle = !pr.sentSinceHeartbeat;
-        if (pr.state == Progress.State.SNAPSHOT) {
-            if (pr.snapshotChunkInFlight && ++pr.snapshotIdleHeartbeats >= SNAPSHOT_RESEND_HEARTBEATS) {
-                sendSnapshotChunk(peer, pr);
-            } else if (idle) {
+            long peer = e.getKey();
+            Progress pr = e.getValue();
+            if (pr.ticksSinceSent < Integer.MAX_VALUE) {
+                pr.ticksSinceSent++;
+            }
+            boolean due = pr.ticksSinceSent >= cfg.heartbeatTicks();
+            if (pr.state == Progress.State.SNAPSHOT) {
+                if (round && pr.snapshotChunkInFlight && ++pr.snapshotIdleHeartbeats >= SNAPSHOT_RESEND_HEARTBEATS) {
+                    sendSnapshotChunk(peer, pr);
+                } else if (due) {
+                    sendHeartbeat(peer, pr);
+                }
+            } else if (due) {
+                if (!(pr.match < log.lastIndex() && sendAppend(peer, pr, false))) {
+                    sendHeartbeat(peer, pr);
+                }
+            } else if (round && pr.isPaused()) {
                 sendHeartbeat(peer, pr);
             }
-            return;
-        }
-        if (pr.match < log.lastIndex() && sendAppend(peer, pr, false)) {
-            return;
-        }
-        if (idle || pr.isPaused()) {
-            sendHeartbeat(peer, pr);
         }
     }
 
@@ -981,7 +980,7 @@ public final class RaftNode {
         long lastSent = prevIndex + entries.size();
         messages.add(new AppendEntries(id, peer, term, prevIndex, prevTerm, entries, log.committed(), reads.round()));
         pr.commitSent = Math.max(pr.commitSent, Math.min(log.committed(), lastSent));
-        pr.sentSinceHeartbeat = true;
+        pr.ticksSinceSent = 0;
         pr.sentRound = reads.round();
         if (entries.isEmpty()) {
             if (pr.state == Progress.State.PROBE) {
@@ -997,7 +996,7 @@ public final class RaftNode {
         long commit = Math.min(log.committed(), pr.match);
         messages.add(new Heartbeat(id, peer, term, commit, reads.round()));
         pr.commitSent = Math.max(pr.commitSent, commit);
-        pr.sentSinceHeartbeat = true;
+        pr.ticksSinceSent = 0;
         pr.sentRound = reads.round();
     }
 
@@ -1024,7 +1023,7 @@ public final class RaftNode {
         messages.add(new InstallSnapshot(id, peer, term, meta, pr.snapshotOffset, data, done));
         pr.snapshotChunkInFlight = true;
         pr.snapshotIdleHeartbeats = 0;
-        pr.sentSinceHeartbeat = true;
+        pr.ticksSinceSent = 0;
     }
 
     private void handleAppendResponse(AppendResponse m) {

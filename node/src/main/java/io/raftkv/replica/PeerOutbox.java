@@ -63,6 +63,11 @@ final class PeerOutbox {
         Message awaiting;
         long awaitingSince;
         int retransmits;
+        /**
+         * Every copy of the last vote request went unanswered (a peer cut off or dead, or one that still hears
+         * its leader): the next one goes once, not again and again, until the peer is heard from.
+         */
+        boolean deafToVotes;
         Heartbeat deferred;
         long srtt = -1;
         long rttvar;
@@ -161,7 +166,9 @@ final class PeerOutbox {
         }
         lane.deferred = null;
         lane.lastSent = now;
-        if (expectsAnswer(m) && (m instanceof VoteRequest || elapsed(now, lane.lastHeard) <= 2 * settings.heartbeatNanos())) {
+        boolean answerLikely = m instanceof VoteRequest ? !lane.deafToVotes
+                : elapsed(now, lane.lastHeard) <= 2 * settings.heartbeatNanos();
+        if (expectsAnswer(m) && answerLikely) {
             lane.awaiting = m;
             lane.awaitingSince = now;
             lane.retransmits = 0;
@@ -181,6 +188,7 @@ final class PeerOutbox {
             return;
         }
         lane.lastHeard = now;
+        lane.deafToVotes = false;
         if (echo != Long.MIN_VALUE && echo <= now) {
             sampleRtt(lane, now - echo);
         }
@@ -216,6 +224,9 @@ final class PeerOutbox {
                     lane.lastSent = now;
                     wire.send(lane.awaiting);
                 } else {
+                    if (lane.awaiting instanceof VoteRequest && lane.retransmits >= limit(lane.awaiting)) {
+                        lane.deafToVotes = true;
+                    }
                     lane.awaiting = null; // silent, or stale: leave it to the core's own timers
                 }
             }

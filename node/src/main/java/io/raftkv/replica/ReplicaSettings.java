@@ -50,16 +50,15 @@ public record ReplicaSettings(long tickNanos, int electionTicks, int heartbeatTi
     /**
      * Defaults for the course simulator. Ticks are 10 ms. Elections time out after 0.6–1.2 s: every request that
      * arrives while a killed leader goes unnoticed waits out the failover and adds a slow redirect to the median
-     * latency, while the simulator counts every heartbeat. Heartbeat rounds every 250 ms (to idle followers
-     * only: a follower contacted just after one round hears from the leader again two rounds later at the
-     * latest, 500 ms, within the shortest election timeout) also carry the batched entries of followers outside the commit quorum. The first election comes 2 s
-     * after launch, when every replica has connected, and is eight times faster (75–150 ms after that).
-     * Retransmission after at most 4 ms (1 ms once round trips are measured as short) suits a local socket,
-     * whose round trip is about a millisecond. Gets are served under the leader's read lease: the replicas
-     * share one host's monotonic clock.
+     * latency, while the simulator counts every heartbeat. A follower the leader sent nothing for 400 ms gets a
+     * heartbeat (well within the shortest election timeout), or the entries it misses if it is outside the
+     * commit quorum. The first election comes 2 s after launch, when every replica has connected, and is eight
+     * times faster (75–150 ms after that). Retransmission after at most 4 ms (1 ms once round trips are
+     * measured as short) suits a local socket, whose round trip is about a millisecond. Gets are served under
+     * the leader's read lease: the replicas share one host's monotonic clock.
      */
     public static ReplicaSettings defaults() {
-        return new ReplicaSettings(ms(10), 60, 25, ms(2000), 8, ms(4), 6, ms(3000), 9000, true);
+        return new ReplicaSettings(ms(10), 60, 40, ms(2000), 8, ms(4), 6, ms(3000), 9000, true);
     }
 
     /** The Raft core's configuration for replica {@code node}. */

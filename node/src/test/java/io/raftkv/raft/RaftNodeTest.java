@@ -265,4 +265,32 @@ class RaftNodeTest {
         assertThat(c.node(leader).stepDown()).isFalse();
         assertThat(c.node(c.leader()).status().membershipCommitted()).isTrue();
     }
+
+    @Test
+    void noFollowerGoesLongerThanOneHeartbeatIntervalWithoutHearingFromItsLeader() {
+        MiniCluster c = new MiniCluster(cfg -> cfg.withTicks(20, 4).withQuorumFanout(true), 1, 2, 3, 4, 5);
+        long leader = c.electLeader();
+        c.stabilize();
+        java.util.Map<Long, Integer> lastHeard = new java.util.HashMap<>();
+        java.util.Map<Long, Integer> longestGap = new java.util.HashMap<>();
+        int[] tick = {0};
+        c.drop = m -> {
+            if (m.from() == leader) {
+                longestGap.merge(m.to(), tick[0] - lastHeard.getOrDefault(m.to(), 0), Math::max);
+                lastHeard.put(m.to(), tick[0]);
+            }
+            return false;
+        };
+        for (tick[0] = 1; tick[0] <= 60; tick[0]++) {
+            if (tick[0] % 7 == 3) {
+                // Entries go to a bare majority at odd moments, so contact falls between heartbeat rounds.
+                assertThat(c.node(leader).propose(("v" + tick[0]).getBytes()).accepted()).isTrue();
+                c.stabilize();
+            }
+            c.tick(1);
+        }
+        assertThat(longestGap).hasSize(4);
+        assertThat(longestGap.values()).as("ticks between messages from the leader, per follower")
+                .allSatisfy(gap -> assertThat(gap).isLessThanOrEqualTo(4));
+    }
 }

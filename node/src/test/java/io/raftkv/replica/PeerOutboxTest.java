@@ -82,6 +82,31 @@ class PeerOutboxTest {
         assertThat(sent).containsExactly(a);
     }
 
+    @Test
+    void aPeerThatIgnoredEveryCopyOfAVoteRequestGetsTheNextOneOnceUntilItIsHeardFrom() {
+        long peer = 5;
+        io.raftkv.raft.message.VoteRequest first = new io.raftkv.raft.message.VoteRequest(1, peer, 2, 0, 0, true, false);
+        outbox.offer(first, true, now, sent::add);
+        for (int i = 0; i < 100; i++) {
+            now += settings.retransmitNanos() << 7;
+            outbox.tick(now, 0, m -> true, sent::add);
+        }
+        assertThat(sent).hasSize(1 + settings.retransmitLimit());
+        sent.clear();
+        io.raftkv.raft.message.VoteRequest second = new io.raftkv.raft.message.VoteRequest(1, peer, 3, 0, 0, true, false);
+        outbox.offer(second, true, now, sent::add);
+        now += settings.retransmitNanos() << 7;
+        outbox.tick(now, 0, m -> true, sent::add);
+        assertThat(sent).as("sent once, not repeated").containsExactly(second);
+        outbox.heard(new io.raftkv.raft.message.VoteResponse(peer, 1, 3, true, false), now, Long.MIN_VALUE);
+        sent.clear();
+        io.raftkv.raft.message.VoteRequest third = new io.raftkv.raft.message.VoteRequest(1, peer, 4, 0, 0, true, false);
+        outbox.offer(third, true, now, sent::add);
+        now += settings.retransmitNanos() << 1;
+        outbox.tick(now, 0, m -> true, sent::add);
+        assertThat(sent).as("heard from again: repeated again").containsExactly(third, third);
+    }
+
     /** One AppendEntries to {@code peer}, answered before its timeout or left to time out. */
     private void roundTrip(long peer, int index, boolean answered) {
         outbox.heard(new AppendResponse(peer, 1, 1, true, index, 0, 0, 0), now, Long.MIN_VALUE);
