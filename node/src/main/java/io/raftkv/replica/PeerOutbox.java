@@ -36,7 +36,7 @@ import java.util.function.Predicate;
  *       held back until they have not been contacted for a heartbeat interval (so they still hear from the
  *       leader often enough not to start elections), and dropped if something newer goes to them first.</li>
  *   <li><b>Spare copies on a lossy network.</b> It estimates how often a round trip to a follower succeeds
- *       (an answer before the retransmission timeout) and from that how many followers beyond a bare majority
+ *       (the first copy of a message is answered) and from that how many followers beyond a bare majority
  *       should get each new entry, so that most entries still commit in one round trip when some copies are
  *       dropped ({@link #spareFanout}); the engine passes that on to the core.</li>
  * </ul>
@@ -61,6 +61,8 @@ final class PeerOutbox {
         long lastHeard = Long.MIN_VALUE;
         long lastSent = Long.MIN_VALUE;
         Message awaiting;
+        /** When the first copy of {@link #awaiting} went out (its send stamp); retransmissions leave it. */
+        long firstSentAt;
         long awaitingSince;
         int retransmits;
         /**
@@ -84,7 +86,7 @@ final class PeerOutbox {
     private int readFanout;
     private boolean leading;
     private long retransmissions;
-    /** Smoothed fraction of transmissions answered before their retransmission timeout; all, until one is not. */
+    /** Smoothed fraction of first copies that were answered (judged by the echoed send stamp); all, at first. */
     private double roundTripSuccess = 1.0;
 
     PeerOutbox(ReplicaSettings settings, List<Long> peers, int readFanout) {
@@ -170,6 +172,7 @@ final class PeerOutbox {
                 : elapsed(now, lane.lastHeard) <= 2 * settings.heartbeatNanos();
         if (expectsAnswer(m) && answerLikely) {
             lane.awaiting = m;
+            lane.firstSentAt = now;
             lane.awaitingSince = now;
             lane.retransmits = 0;
         }
@@ -197,7 +200,9 @@ final class PeerOutbox {
                 sampleRtt(lane, now - lane.awaitingSince);
             }
             if (!(lane.awaiting instanceof VoteRequest)) {
-                roundTrip(true);
+                // The echoed stamp tells which copy was answered: a retransmission that went out because the
+                // answer was merely late is not a loss, and must not buy spare copies on a clean network.
+                roundTrip(lane.retransmits == 0 || echo != Long.MIN_VALUE && echo <= lane.firstSentAt);
             }
             lane.awaiting = null;
         }
@@ -214,9 +219,6 @@ final class PeerOutbox {
         for (Lane lane : lanes.values()) {
             if (lane.awaiting != null && now - lane.awaitingSince >= backoff(lane)
                     && now >= notBefore(lane, committed)) {
-                if (!(lane.awaiting instanceof VoteRequest)) {
-                    roundTrip(false); // a vote request may go unanswered on purpose, a replication never
-                }
                 if (lane.retransmits < limit(lane.awaiting) && stillWanted.test(lane.awaiting)) {
                     lane.retransmits++;
                     retransmissions++;
@@ -226,6 +228,8 @@ final class PeerOutbox {
                 } else {
                     if (lane.awaiting instanceof VoteRequest && lane.retransmits >= limit(lane.awaiting)) {
                         lane.deafToVotes = true;
+                    } else if (!(lane.awaiting instanceof VoteRequest)) {
+                        roundTrip(false); // no copy answered (a vote request may go unanswered on purpose)
                     }
                     lane.awaiting = null; // silent, or stale: leave it to the core's own timers
                 }

@@ -53,8 +53,11 @@ import java.util.TreeSet;
  *       it proposed is applied, or {@code redirect} once a different entry is applied at that index (the put was
  *       lost and the client may retry it). It is never answered before its fate is known, so a retried put can
  *       never be applied twice;</li>
- *   <li>a get on the leader goes through ReadIndex (thesis §6.4) and is answered once the applied index reaches
- *       the read index, so it never returns a stale value;</li>
+ *   <li>a get on the leader is answered from the applied state while the leader holds its read lease
+ *       ({@link LeaderLease}, thesis §6.4.1) and has committed an entry of its term, or else after a ReadIndex
+ *       round (thesis §6.4) once the applied index reaches the read index, so it never returns a stale value;</li>
+ *   <li>a put the store refuses (an empty key) or one too large for a replication message is answered
+ *       {@code fail} at once;</li>
  *   <li>a follower holds a request until it next hears from its leader, then redirects the client there (a
  *       redirect straight away could name a leader that just died, and the client would bounce between
  *       replicas); with no leader in sight it redirects with {@code FFFF} after

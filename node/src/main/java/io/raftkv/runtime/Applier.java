@@ -317,10 +317,8 @@ final class Applier implements AutoCloseable {
             snapshotThread.execute(() -> {
                 long t0 = System.nanoTime();
                 try {
-                    // The core sends the snapshot in chunks up to its size, and the storage checks it.
-                    SnapshotMeta saved = new SnapshotMeta(meta.index(), meta.term(), meta.membership(),
-                            CountingOutputStream.measure(writer));
-                    storage.saveSnapshot(saved, writer);
+                    // Written once; the storage reports the size, which the core needs to send it in chunks.
+                    SnapshotMeta saved = storage.saveSnapshot(meta.index(), meta.term(), meta.membership(), writer);
                     snapshotIndex = Math.max(snapshotIndex, meta.index());
                     metrics.snapshotTaken(System.nanoTime() - t0);
                     log.info("snapshot saved at index {} ({} bytes) in {} ms", meta.index(), saved.sizeBytes(),

@@ -141,9 +141,7 @@ public final class RaftRuntime implements AutoCloseable {
         if (fresh && bootstrap != null && !bootstrap.voters().isEmpty()) {
             // Make the founding membership durable (as a snapshot at index 0) so that a restart never depends on
             // the configuration again: changing the peer list later cannot fork the cluster's history.
-            RaftStorage.SnapshotWriter empty = sm.capture();
-            SnapshotMeta meta = new SnapshotMeta(0, 0, bootstrap, CountingOutputStream.measure(empty));
-            storage.saveSnapshot(meta, empty);
+            SnapshotMeta meta = storage.saveSnapshot(0, 0, bootstrap, sm.capture());
             log.info("bootstrapped a new cluster with voters {}", bootstrap.voters());
             return new RecoveredState(rec.hardState(), meta, List.of());
         }

@@ -153,9 +153,10 @@ public final class FileRaftStorage implements RaftStorage {
     }
 
     @Override
-    public void saveSnapshot(SnapshotMeta meta, SnapshotWriter writer) throws IOException {
+    public SnapshotMeta saveSnapshot(long index, long term, Membership membership, SnapshotWriter writer)
+            throws IOException {
         wal();
-        snapshots.save(meta, writer);
+        return snapshots.save(index, term, membership, writer);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.raftkv.storage;
 
 import io.raftkv.raft.Entry;
 import io.raftkv.raft.HardState;
+import io.raftkv.raft.Membership;
 import io.raftkv.raft.RecoveredState;
 import io.raftkv.raft.SnapshotMeta;
 import io.raftkv.raft.SnapshotReader;
@@ -53,8 +54,9 @@ public abstract class ForwardingRaftStorage implements RaftStorage {
     }
 
     @Override
-    public void saveSnapshot(SnapshotMeta meta, SnapshotWriter writer) throws IOException {
-        delegate.saveSnapshot(meta, writer);
+    public SnapshotMeta saveSnapshot(long index, long term, Membership membership, SnapshotWriter writer)
+            throws IOException {
+        return delegate.saveSnapshot(index, term, membership, writer);
     }
 
     @Override

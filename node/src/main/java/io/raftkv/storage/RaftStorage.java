@@ -2,6 +2,7 @@ package io.raftkv.storage;
 
 import io.raftkv.raft.Entry;
 import io.raftkv.raft.HardState;
+import io.raftkv.raft.Membership;
 import io.raftkv.raft.Ready;
 import io.raftkv.raft.RecoveredState;
 import io.raftkv.raft.SnapshotMeta;
@@ -81,14 +82,15 @@ public interface RaftStorage extends Closeable {
     void sync() throws IOException;
 
     /**
-     * Saves a snapshot of the local state machine taken at {@code meta.index()}: written by {@code writer},
-     * durable and current when this returns. Older snapshots beyond the retention count are deleted. Never call
-     * it on the consensus thread: it writes and syncs the whole state.
+     * Saves a snapshot of the local state machine taken at {@code index} (of {@code term}, with
+     * {@code membership} in force there): written by {@code writer} in one pass, durable and current when this
+     * returns. Older snapshots beyond the retention count are deleted. Never call it on the consensus thread: it
+     * writes and syncs the whole state.
      *
-     * @throws IOException if {@code writer} fails or writes other than {@code meta.sizeBytes()} bytes; nothing is
-     *         saved then
+     * @return the snapshot's description, with the size the writer wrote
+     * @throws IOException if {@code writer} fails; nothing is saved then
      */
-    void saveSnapshot(SnapshotMeta meta, SnapshotWriter writer) throws IOException;
+    SnapshotMeta saveSnapshot(long index, long term, Membership membership, SnapshotWriter writer) throws IOException;
 
     /** Opens the bytes of a stored snapshot (the current one, or a retained older one). */
     InputStream openSnapshot(SnapshotMeta meta) throws IOException;

@@ -1,5 +1,6 @@
 package io.raftkv.storage;
 
+import io.raftkv.raft.Membership;
 import io.raftkv.raft.SnapshotMeta;
 import io.raftkv.raft.SnapshotReader;
 import io.raftkv.raft.message.InstallSnapshot;
@@ -119,23 +120,21 @@ final class SnapshotStore implements Closeable {
     }
 
     /**
-     * Writes a snapshot of the local state machine, durably.
+     * Writes a snapshot of the local state machine, durably, in one pass: the data goes after room left for the
+     * header, whose size depends only on the membership, and the header (size and checksum) is written last.
      *
-     * @throws IOException if the writer fails or writes other than {@code meta.sizeBytes()} bytes (nothing is
-     *         saved then)
+     * @throws IOException if the writer fails (nothing is saved then)
      */
-    void save(SnapshotMeta meta, RaftStorage.SnapshotWriter writer) throws IOException {
-        Path temp = dir.resolve(SnapshotFile.fileName(meta.index(), meta.term()) + "."
-                + tempCounter.incrementAndGet() + ".tmp");
-        int headerLength = SnapshotFile.headerLength(meta.membership());
+    SnapshotMeta save(long index, long term, Membership membership, RaftStorage.SnapshotWriter writer)
+            throws IOException {
+        Path temp = dir.resolve(SnapshotFile.fileName(index, term) + "." + tempCounter.incrementAndGet() + ".tmp");
+        int headerLength = SnapshotFile.headerLength(membership);
+        SnapshotMeta meta;
         try (FileChannel channel = io.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             ChecksummingOutput out = new ChecksummingOutput(channel, headerLength);
             writer.writeTo(out);
             out.flush();
-            if (out.count != meta.sizeBytes()) {
-                throw new IOException("snapshot at index " + meta.index() + ": the writer wrote " + out.count
-                        + " bytes but its description says " + meta.sizeBytes());
-            }
+            meta = new SnapshotMeta(index, term, membership, out.count);
             SnapshotFile.writeFully(channel, SnapshotFile.encodeHeader(meta, (int) out.crc.getValue()), 0);
             channel.force(false);
         } catch (IOException | RuntimeException e) {
@@ -144,6 +143,7 @@ final class SnapshotStore implements Closeable {
         }
         publish(temp, meta, headerLength);
         log.info("saved snapshot at index {} term {} ({} bytes)", meta.index(), meta.term(), meta.sizeBytes());
+        return meta;
     }
 
     /** Writes one received chunk into the temporary file of the snapshot it belongs to. Disk thread only. */

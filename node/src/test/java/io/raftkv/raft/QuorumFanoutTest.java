@@ -21,13 +21,7 @@ class QuorumFanoutTest {
         long leader = c.electLeader();
         c.tick(3); // every follower has caught up and acknowledged
         c.node(leader).setSpareFanout(spare);
-        Set<Long> gotEntries = new TreeSet<>();
-        c.drop = m -> {
-            if (m instanceof AppendEntries a && !a.entries().isEmpty()) {
-                gotEntries.add(a.to());
-            }
-            return false;
-        };
+        Set<Long> gotEntries = recordEntryRecipients(c);
         assertThat(c.node(leader).propose("x".getBytes()).accepted()).isTrue();
         c.stabilize();
         assertThat(gotEntries).hasSize(expectedRecipients);
@@ -42,24 +36,12 @@ class QuorumFanoutTest {
     @Test
     void aNewLeaderTellsEveryFollowerAtOnceThenFansOutToAQuorum() {
         MiniCluster c = new MiniCluster(cfg -> cfg.withQuorumFanout(true), 1, 2, 3, 4, 5);
-        Set<Long> gotNoop = new TreeSet<>();
-        c.drop = m -> {
-            if (m instanceof AppendEntries a && !a.entries().isEmpty()) {
-                gotNoop.add(a.to());
-            }
-            return false;
-        };
+        Set<Long> gotNoop = recordEntryRecipients(c);
         long leader = c.electLeader();
         c.stabilize();
         assertThat(gotNoop).as("followers sent the new leader's no-op before any tick").hasSize(4)
                 .doesNotContain(leader);
-        Set<Long> gotEntry = new TreeSet<>();
-        c.drop = m -> {
-            if (m instanceof AppendEntries a && !a.entries().isEmpty()) {
-                gotEntry.add(a.to());
-            }
-            return false;
-        };
+        Set<Long> gotEntry = recordEntryRecipients(c);
         assertThat(c.node(leader).propose("x".getBytes()).accepted()).isTrue();
         c.stabilize();
         assertThat(gotEntry).as("a later entry goes to a bare majority").hasSize(2);
@@ -82,6 +64,18 @@ class QuorumFanoutTest {
         };
         c.tick(1); // nothing new to send: every follower must still hear from the leader this round
         assertThat(contacted).as("a follower's election timer only resets when something arrives").hasSize(4);
+    }
+
+    /** From now on, the followers that are sent AppendEntries carrying entries (nothing is dropped). */
+    private static Set<Long> recordEntryRecipients(MiniCluster c) {
+        Set<Long> recipients = new TreeSet<>();
+        c.drop = m -> {
+            if (m instanceof AppendEntries a && !a.entries().isEmpty()) {
+                recipients.add(a.to());
+            }
+            return false;
+        };
+        return recipients;
     }
 
     @Test

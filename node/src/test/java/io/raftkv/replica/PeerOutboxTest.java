@@ -107,6 +107,25 @@ class PeerOutboxTest {
         assertThat(sent).as("heard from again: repeated again").containsExactly(third, third);
     }
 
+    @Test
+    void aLateAnswerToTheFirstCopyIsNoLossButAnAnswerOnlyToARetransmissionIs() {
+        long peer = 2;
+        for (int i = 0; i < 40; i++) {
+            outbox.heard(new AppendResponse(peer, 1, 1, true, i, 0, 0, 0), now, Long.MIN_VALUE);
+            AppendEntries a = new AppendEntries(1, peer, 1, i, 1, List.of(), i, 0);
+            long firstCopy = now;
+            outbox.offer(a, false, now, sent::add);
+            now += settings.retransmitNanos() + MS;
+            outbox.tick(now, 0, m -> true, sent::add); // a retransmission goes out
+            now += MS;
+            // Even rounds: the answer echoes the first copy's stamp (it was only slow); odd: the retransmission's.
+            long echo = i % 2 == 0 ? firstCopy : now - MS;
+            outbox.heard(new AppendResponse(peer, 1, 1, true, i, 0, 0, 0), now, echo);
+            now += MS;
+        }
+        assertThat(outbox.roundTripSuccess()).as("half the first copies were lost").isBetween(0.35, 0.65);
+    }
+
     /** One AppendEntries to {@code peer}, answered before its timeout or left to time out. */
     private void roundTrip(long peer, int index, boolean answered) {
         outbox.heard(new AppendResponse(peer, 1, 1, true, index, 0, 0, 0), now, Long.MIN_VALUE);

@@ -2,6 +2,7 @@ package io.raftkv.runtime;
 
 import io.raftkv.raft.Entry;
 import io.raftkv.raft.HardState;
+import io.raftkv.raft.Membership;
 import io.raftkv.raft.RecoveredState;
 import io.raftkv.raft.SnapshotMeta;
 import io.raftkv.raft.SnapshotReader;
@@ -85,18 +86,18 @@ public final class MemoryRaftStorage implements RaftStorage {
     }
 
     @Override
-    public void saveSnapshot(SnapshotMeta meta, SnapshotWriter writer) throws IOException {
+    public SnapshotMeta saveSnapshot(long index, long term, Membership membership, SnapshotWriter writer)
+            throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         writer.writeTo(out);
-        if (out.size() != meta.sizeBytes()) {
-            throw new IOException("snapshot writer wrote " + out.size() + " bytes, the meta says " + meta.sizeBytes());
-        }
+        SnapshotMeta meta = new SnapshotMeta(index, term, membership, out.size());
         synchronized (this) {
             if (meta.index() >= snapshot.index()) {
-                snapshot = new SnapshotMeta(meta.index(), meta.term(), meta.membership(), out.size());
+                snapshot = meta;
                 snapshotBytes = out.toByteArray();
             }
         }
+        return meta;
     }
 
     @Override

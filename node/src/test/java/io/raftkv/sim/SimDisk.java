@@ -185,15 +185,14 @@ final class SimDisk implements RaftStorage {
     }
 
     @Override
-    public void saveSnapshot(SnapshotMeta meta, SnapshotWriter writer) throws IOException {
+    public SnapshotMeta saveSnapshot(long index, long term, Membership membership, SnapshotWriter writer)
+            throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         writer.writeTo(out);
         byte[] bytes = out.toByteArray();
-        if (bytes.length != meta.sizeBytes()) {
-            throw new IOException(where() + "snapshot " + meta.index() + " wrote " + bytes.length
-                    + " bytes but its meta says " + meta.sizeBytes());
-        }
+        SnapshotMeta meta = new SnapshotMeta(index, term, membership, bytes.length);
         keepSnapshot(new StoredSnapshot(meta, bytes));
+        return meta;
     }
 
     private void keepSnapshot(StoredSnapshot s) {

@@ -414,7 +414,12 @@ final class SimNode {
                     + meta.index() + " as " + coreView + " but the applied history says " + meta);
         }
         try {
-            disk.saveSnapshot(meta, out -> out.write(bytes));
+            SnapshotMeta saved = disk.saveSnapshot(meta.index(), meta.term(), meta.membership(),
+                    out -> out.write(bytes));
+            if (!saved.equals(meta)) {
+                throw new InvariantViolation(Property.CORE_CONTRACT, "node " + id + " saved snapshot " + saved
+                        + " but wrote " + meta);
+            }
             disk.compact(meta.index() - s.retainEntries());
         } catch (IOException e) {
             throw new IllegalStateException("simulator bug: cannot save snapshot", e);

@@ -36,7 +36,7 @@ class FileRaftStorageTest {
     void bootstrapMembershipSurvivesRestartOnceSaved() throws IOException {
         try (FileRaftStorage storage = FileRaftStorage.open(config(dir))) {
             storage.recover();
-            storage.saveSnapshot(SnapshotMeta.bootstrap(MEMBERS), out -> { });
+            storage.saveSnapshot(0, 0, MEMBERS, out -> { });
         }
 
         assertThat(reopen(config(dir))).isEqualTo(RecoveredState.bootstrap(MEMBERS));

@@ -2,6 +2,7 @@ package io.raftkv.storage;
 
 import io.raftkv.raft.Entry;
 import io.raftkv.raft.HardState;
+import io.raftkv.raft.Membership;
 import io.raftkv.raft.Ready;
 import io.raftkv.raft.RecoveredState;
 import io.raftkv.raft.SnapshotMeta;
@@ -80,7 +81,7 @@ class GroupCommitWriterTest {
         }
 
         @Override
-        public void saveSnapshot(SnapshotMeta meta, SnapshotWriter writer) {
+        public SnapshotMeta saveSnapshot(long index, long term, Membership membership, SnapshotWriter writer) {
             throw new UnsupportedOperationException();
         }
 

@@ -69,9 +69,7 @@ final class StorageFixtures {
 
     /** Saves a local snapshot holding {@code bytes} and returns its description. */
     static SnapshotMeta save(RaftStorage storage, long index, long term, byte[] bytes) throws IOException {
-        SnapshotMeta meta = new SnapshotMeta(index, term, MEMBERS, bytes.length);
-        storage.saveSnapshot(meta, out -> out.write(bytes));
-        return meta;
+        return storage.saveSnapshot(index, term, MEMBERS, out -> out.write(bytes));
     }
 
     /** Opens, recovers and closes: what a restarted node would see. */
