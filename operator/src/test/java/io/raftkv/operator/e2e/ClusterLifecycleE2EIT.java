@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.raftkv.operator.crd.RaftKVCluster;
 import io.raftkv.operator.crd.RaftKVClusterSpec;
 import io.raftkv.operator.status.ClusterStatusBuilder;
+import io.raftkv.operator.support.ConflictRetryingEdit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,8 +69,8 @@ class ClusterLifecycleE2EIT {
                 await().atMost(Duration.ofMinutes(2)).until(() -> env.client.persistentVolumeClaims()
                         .inNamespace(env.namespace).list().getItems().size() == 3);
 
-                env.client.resources(RaftKVCluster.class).inNamespace(env.namespace).withName(NAME)
-                        .edit(x -> {
+                ConflictRetryingEdit.edit(env.client.resources(RaftKVCluster.class).inNamespace(env.namespace)
+                        .withName(NAME), x -> {
                             x.getMetadata().getAnnotations().put(RaftKVCluster.RESTART_ANNOTATION, Instant.now().toString());
                             return x;
                         });
@@ -95,7 +96,8 @@ class ClusterLifecycleE2EIT {
     }
 
     private static void setReplicas(E2eEnvironment env, int replicas) {
-        env.client.resources(RaftKVCluster.class).inNamespace(env.namespace).withName(NAME).edit(x -> {
+        ConflictRetryingEdit.edit(env.client.resources(RaftKVCluster.class).inNamespace(env.namespace)
+                .withName(NAME), x -> {
             x.getSpec().setReplicas(replicas);
             return x;
         });

@@ -21,6 +21,7 @@ import io.raftkv.operator.crd.MemberStatus;
 import io.raftkv.operator.crd.RaftKVCluster;
 import io.raftkv.operator.crd.RaftKVClusterSpec;
 import io.raftkv.operator.status.ClusterStatusBuilder;
+import io.raftkv.operator.support.ConflictRetryingEdit;
 import io.raftkv.operator.support.KubeApiServerSupport;
 import java.time.Clock;
 import java.time.Duration;
@@ -302,7 +303,7 @@ class ReconcilerApiServerTest {
     }
 
     private void edit(String name, UnaryOperator<RaftKVCluster> change) {
-        client.resources(RaftKVCluster.class).inNamespace(namespace).withName(name).edit(change);
+        ConflictRetryingEdit.edit(client.resources(RaftKVCluster.class).inNamespace(namespace).withName(name), change);
     }
 
     private double reconciles() {
