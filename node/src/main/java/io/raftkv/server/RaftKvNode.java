@@ -130,6 +130,11 @@ public final class RaftKvNode implements AutoCloseable {
         this.grpc = NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port()),
                         InsecureServerCredentials.create())
                 .maxInboundMessageSize(2 * maxCommand + (1 << 20))
+                // Handlers run on the Netty event loop that read the request: every handler only validates,
+                // enqueues to the consensus loop or the apply thread and returns (none blocks), so a hop
+                // through gRPC's default executor would only add a thread wake-up per request and per peer
+                // message (bench/PROFILING.md, workloads (b) and (c)).
+                .directExecutor()
                 .permitKeepAliveTime(5, TimeUnit.SECONDS)
                 .addService(kvService)
                 .addService(clusterService)
