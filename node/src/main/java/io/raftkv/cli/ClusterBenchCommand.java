@@ -18,12 +18,17 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Measures the node's performance goals on a fresh local cluster of node processes: time from process start to
  * ready, resident memory after loading N keys (against 2 x live data + 150 MiB), and leader failover (SIGKILL of
- * the leader to the first successful write), over several rounds. Prints a summary; --json writes the figures.
+ * the leader to the first successful write), over several rounds. Prints a summary; --json writes the figures,
+ * which {@code io.raftkv.bench.cluster.ClusterBenchChart} (bench module) draws as a PNG.
  */
 @Command(name = "bench-cluster", description = "Start a local cluster and measure readiness time, memory per key "
         + "and leader failover (kill -9).")
@@ -82,9 +87,29 @@ final class ClusterBenchCommand implements Callable<Integer> {
             }
             out.println("ready after start (empty data): " + startMs + " ms");
 
-            // Load.
+            // Load, sampling progress every second for the chart and printing it every few seconds.
             long t0 = System.nanoTime();
-            load(client);
+            AtomicLong done = new AtomicLong();
+            ArrayNode progress = result.putArray("load_progress");
+            ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+            sampler.scheduleAtFixedRate(() -> {
+                long seconds = Math.round((System.nanoTime() - t0) / 1e9);
+                long n = done.get();
+                synchronized (progress) {
+                    long before = progress.isEmpty() ? 0 : progress.get(progress.size() - 1).get("keys").asLong();
+                    progress.addObject().put("second", seconds).put("keys", n).put("writes_per_second", n - before);
+                }
+                if (seconds % 5 == 0) {
+                    out.printf("  loading: %,d of %,d keys after %d s%n", n, keys, seconds);
+                    out.flush();
+                }
+            }, 1, 1, TimeUnit.SECONDS);
+            try {
+                load(client, done);
+            } finally {
+                sampler.shutdownNow();
+                sampler.awaitTermination(5, TimeUnit.SECONDS);
+            }
             double loadSeconds = (System.nanoTime() - t0) / 1e9;
             result.put("load_keys", keys);
             result.put("load_seconds", loadSeconds);
@@ -148,7 +173,7 @@ final class ClusterBenchCommand implements Callable<Integer> {
         }
     }
 
-    private void load(RaftKvClient client) {
+    private void load(RaftKvClient client, AtomicLong done) {
         Random random = new Random(7);
         byte[] value = new byte[valueSize];
         random.nextBytes(value);
@@ -160,6 +185,7 @@ final class ClusterBenchCommand implements Callable<Integer> {
             inFlight.acquireUninterruptibly();
             client.putAsync(ByteString.copyFromUtf8(k.substring(k.length() - keySize)), v).whenComplete((r, e) -> {
                 inFlight.release();
+                done.incrementAndGet();
                 if (e != null) {
                     synchronized (failures) {
                         failures.add(CompletableFuture.failedFuture(e));

@@ -1,21 +1,17 @@
 package io.raftkv.bench.etcd;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.raftkv.bench.ChartWriter;
 import io.raftkv.bench.etcd.CompareReport.Cell;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 
 import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import javax.imageio.ImageIO;
 
 import static io.raftkv.bench.etcd.CompareReport.fmt;
 
@@ -60,34 +56,7 @@ final class ComparisonChart {
             charts.add(lat);
         });
 
-        Files.createDirectories(png.toAbsolutePath().getParent());
-        writeGrid(png, charts, 3);
-    }
-
-    /**
-     * Draws the charts row by row, {@code cols} per row, on a white background. (XChart's own grid needs exactly
-     * rows × cols charts, which a run of some workloads or one system does not give.)
-     */
-    private static void writeGrid(Path png, List<CategoryChart> charts, int cols) throws IOException {
-        List<BufferedImage> images = charts.stream().map(BitmapEncoder::getBufferedImage).toList();
-        int w = images.get(0).getWidth();
-        int h = images.get(0).getHeight();
-        int c = Math.min(cols, images.size());
-        int r = (images.size() + c - 1) / c;
-        BufferedImage grid = new BufferedImage(w * c, h * r, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = grid.createGraphics();
-        try {
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, grid.getWidth(), grid.getHeight());
-            for (int i = 0; i < images.size(); i++) {
-                g.drawImage(images.get(i), (i % c) * w, (i / c) * h, null);
-            }
-        } finally {
-            g.dispose();
-        }
-        if (!ImageIO.write(grid, "png", png.toFile())) {
-            throw new IOException("no PNG writer available for " + png);
-        }
+        ChartWriter.grid(png, charts, 3);
     }
 
     private static CategoryChart chart(String title, String yLabel) {
