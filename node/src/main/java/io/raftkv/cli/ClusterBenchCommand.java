@@ -65,10 +65,10 @@ final class ClusterBenchCommand implements Callable<Integer> {
         ObjectNode result = Output.object();
         result.put("nodes", nodes);
         result.put("cores", Runtime.getRuntime().availableProcessors());
-        result.put("node_java_options", String.join(" ", LocalCluster.javaOptionsFromEnv()));
+        List<String> javaOptions = LocalCluster.nodeJavaOptions(out);
+        result.put("node_java_options", String.join(" ", javaOptions));
         result.put("load_average_at_start", loadAverage());
-        try (LocalCluster cluster = new LocalCluster(nodes, dir, basePort, httpBasePort, "info",
-                LocalCluster.javaOptionsFromEnv());
+        try (LocalCluster cluster = new LocalCluster(nodes, dir, basePort, httpBasePort, "info", javaOptions);
              RaftKvClient client = new RaftKvClient(Arrays.asList(cluster.endpoints().split(",")),
                      new RaftKvClient.Options(Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMillis(5),
                              Duration.ofMillis(50)))) {

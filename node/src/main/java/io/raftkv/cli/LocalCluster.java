@@ -1,6 +1,7 @@
 package io.raftkv.cli;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,10 +43,17 @@ final class LocalCluster implements AutoCloseable {
         this.processes = new Process[nodes + 1];
     }
 
-    /** JVM options for the nodes from RAFTKV_NODE_JAVA_OPTS, if set. */
-    static List<String> javaOptionsFromEnv() {
+    /**
+     * JVM options for the nodes: the class-data-sharing archive (built first if needed, see
+     * {@link ClassDataSharing}), then RAFTKV_NODE_JAVA_OPTS if set.
+     */
+    static List<String> nodeJavaOptions(PrintWriter progress) {
+        List<String> options = new ArrayList<>(ClassDataSharing.nodeOptions(progress));
         String opts = System.getenv("RAFTKV_NODE_JAVA_OPTS");
-        return opts == null || opts.isBlank() ? List.of() : Arrays.asList(opts.trim().split("\\s+"));
+        if (opts != null && !opts.isBlank()) {
+            options.addAll(Arrays.asList(opts.trim().split("\\s+")));
+        }
+        return options;
     }
 
     String grpc(int i) {

@@ -60,7 +60,7 @@ final class LocalCommand implements Callable<Integer> {
             LocalCluster.deleteTree(dir);
         }
         LocalCluster cluster = new LocalCluster(nodes, dir, basePort, httpBasePort, logLevel,
-                LocalCluster.javaOptionsFromEnv());
+                LocalCluster.nodeJavaOptions(out));
         cluster.writeConfigs();
         Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "local-cluster-stop"));
         for (int i = 1; i <= nodes; i++) {

@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
                 KvCommands.List.class, AdminCommands.Status.class, AdminCommands.Members.class,
                 AdminCommands.AddLearner.class, AdminCommands.Promote.class, AdminCommands.Remove.class,
                 AdminCommands.TransferLeader.class, AdminCommands.Snapshot.class, NodeCommand.class,
-                LocalCommand.class, io.raftkv.loadgen.BenchCommand.class, ClusterBenchCommand.class},
+                LocalCommand.class, io.raftkv.loadgen.BenchCommand.class, ClusterBenchCommand.class,
+                WarmUpCommand.class},
         footer = {"", "Exit status: 0 ok, 1 not found / CAS condition failed, 2 usage, 3 unavailable or timeout,",
                 "4 invalid request, 5 refused (membership/leadership rules), 6 bad configuration, 70 internal."})
 public final class RaftKvCli implements Runnable {

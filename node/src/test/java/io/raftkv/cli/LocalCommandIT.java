@@ -60,6 +60,14 @@ class LocalCommandIT {
         try {
             ready.get(90, TimeUnit.SECONDS);
             assertThat(printed.toString()).contains("RaftKV local cluster: 3 nodes").contains("pid ");
+            // The nodes start with the class-data-sharing archive, built beside the jar by a warm-up run.
+            Path archive = Path.of(jar + ".jsa");
+            assertThat(archive).isRegularFile();
+            assertThat(Files.size(archive)).isPositive();
+            java.util.regex.Matcher pid = java.util.regex.Pattern.compile("pid (\\d+)").matcher(printed);
+            assertThat(pid.find()).isTrue();
+            assertThat(ProcessHandle.of(Long.parseLong(pid.group(1))).flatMap(h -> h.info().arguments())
+                    .map(List::of).orElseThrow()).contains("-XX:SharedArchiveFile=" + archive.toAbsolutePath());
             String endpoints = "127.0.0.1:" + grpc + ",127.0.0.1:" + (grpc + 1) + ",127.0.0.1:" + (grpc + 2);
             assertThat(cli("put", "greeting", "hello", "-e", endpoints)).startsWith("OK (revision ");
             assertThat(cli("get", "greeting", "-e", endpoints)).isEqualTo("hello");
