@@ -256,6 +256,20 @@ public final class RaftRuntime implements AutoCloseable {
         return f;
     }
 
+    /**
+     * Moves the election clock of a follower that knows no leader forward by {@code ticks} ticks at once (fewer
+     * than the election timeout, so no election starts here); a no-op once a leader is known.
+     */
+    public void advanceElectionClock(int ticks) {
+        enqueue(() -> {
+            if (node.role() == Role.FOLLOWER && node.leader() == RaftNode.NONE) {
+                for (int i = 0; i < ticks; i++) {
+                    node.tick();
+                }
+            }
+        });
+    }
+
     /** Asks the core to hand leadership to {@code target} (0: the most caught-up voter). */
     public CompletableFuture<TransferResult> transferLeadership(long target) {
         CompletableFuture<TransferResult> f = new CompletableFuture<>();

@@ -54,6 +54,8 @@ public final class RaftKvNode implements AutoCloseable {
     static final long READY_MAX_LAG = 1000;
     /** How long the preStop hook waits for leadership to move (Kubernetes' grace period must cover it). */
     static final Duration PRESTOP_HANDOFF_WAIT = Duration.ofSeconds(5);
+    /** How long a starting node looks for enough reachable peers to advance its first election (etcd: 5 s). */
+    static final Duration FIRST_ELECTION_PEER_WAIT = Duration.ofSeconds(5);
 
     private final NodeConfig config;
     private final long id;
@@ -155,6 +157,17 @@ public final class RaftKvNode implements AutoCloseable {
         });
         housekeeping.scheduleWithFixedDelay(this::recordMissingAddresses, 1, 1, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(this::stepDownOnDiskAlarm, 1, 1, TimeUnit.SECONDS);
+        ElectionClockAdvance firstElection = new ElectionClockAdvance(id, runtime::view, runtime::membership,
+                transport::connected, runtime::advanceElectionClock, r.electionTicks(),
+                (int) (FIRST_ELECTION_PEER_WAIT.toMillis() / r.tickMs()));
+        housekeeping.execute(new Runnable() {
+            @Override
+            public void run() {
+                if (!firstElection.attempt()) {
+                    housekeeping.schedule(this, r.tickMs(), TimeUnit.MILLISECONDS);
+                }
+            }
+        });
         if (config.http() != null && !config.http().isBlank()) {
             List<String> endpoints = new ArrayList<>();
             endpoints.add(advertise);

@@ -107,6 +107,15 @@ public final class PeerTransport implements MessageSender, AutoCloseable {
         return fresh;
     }
 
+    /**
+     * True if peer {@code id}'s channel is connected now. An idle channel is asked to connect, so a caller
+     * that polls learns soon after the peer starts listening.
+     */
+    public boolean connected(long id) {
+        PeerClient c = closed ? null : client(id);
+        return c != null && c.channel.getState(true) == ConnectivityState.READY;
+    }
+
     /** Bytes waiting to be sent to each peer (for status pages and tests). */
     public Map<Long, Long> queuedBytes() {
         Map<Long, Long> out = new ConcurrentHashMap<>();
