@@ -141,7 +141,7 @@ public final class RaftKvNode implements AutoCloseable {
                 .addService(kvService)
                 .addService(clusterService)
                 .addService(ServerInterceptors.intercept(new PeerService(id, runtime::step, faults),
-                        PeerService.interceptor(config.clusterName(), directory)))
+                        PeerService.interceptor(config.clusterName(), directory, transport::heardFrom)))
                 .build();
         try {
             grpc.start();

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * One client stream to a peer with a bounded send queue. {@link #offer} never blocks: it queues, or refuses
@@ -24,6 +25,7 @@ final class OutboundStream<T> {
     private final Function<StreamObserver<PeerAck>, StreamObserver<T>> opener;
     private final long maxQueuedBytes;
     private final Runnable beforeReopen;
+    private final LongSupplier nanoClock;
     private final ConcurrentLinkedQueue<Item<T>> queue = new ConcurrentLinkedQueue<>();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicInteger wip = new AtomicInteger();
@@ -31,7 +33,7 @@ final class OutboundStream<T> {
     private volatile boolean broken;
     private volatile boolean closed;
     private volatile long retryAtNanos;
-    private int failures;
+    private volatile int failures;
 
     /**
      * @param opener       starts the call (e.g. {@code stub::replicate})
@@ -39,6 +41,13 @@ final class OutboundStream<T> {
      */
     OutboundStream(Function<StreamObserver<PeerAck>, StreamObserver<T>> opener, long maxQueuedBytes,
                    Runnable beforeReopen) {
+        this(opener, maxQueuedBytes, beforeReopen, System::nanoTime);
+    }
+
+    /** @param nanoClock the time source of the reopen backoff (tests pass their own) */
+    OutboundStream(Function<StreamObserver<PeerAck>, StreamObserver<T>> opener, long maxQueuedBytes,
+                   Runnable beforeReopen, LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
         this.opener = opener;
         this.maxQueuedBytes = maxQueuedBytes;
         this.beforeReopen = beforeReopen;
@@ -46,7 +55,7 @@ final class OutboundStream<T> {
 
     /** Queues a message; false if it was refused and must be considered lost. */
     boolean offer(T message, int size) {
-        if (closed || (stream == null && System.nanoTime() < retryAtNanos)
+        if (closed || (stream == null && nanoClock.getAsLong() < retryAtNanos)
                 || queuedBytes.get() + size > maxQueuedBytes) {
             return false;
         }
@@ -54,6 +63,15 @@ final class OutboundStream<T> {
         queuedBytes.addAndGet(size);
         drain();
         return true;
+    }
+
+    /**
+     * The peer was just heard from, so it is up: end the wait before the next reopen and restart the backoff
+     * from its shortest step (the channel may still fail the first call while it reconnects).
+     */
+    void retryNow() {
+        failures = 0;
+        retryAtNanos = 0;
     }
 
     long queuedBytes() {
@@ -71,7 +89,7 @@ final class OutboundStream<T> {
                 dropQueued();
             }
             ClientCallStreamObserver<T> s = stream;
-            if (s == null && !queue.isEmpty() && !closed && System.nanoTime() >= retryAtNanos) {
+            if (s == null && !queue.isEmpty() && !closed && nanoClock.getAsLong() >= retryAtNanos) {
                 s = open();
             }
             while (s != null && s.isReady()) {
@@ -123,7 +141,7 @@ final class OutboundStream<T> {
         stream = null;
         failures = Math.min(failures + 1, 5);
         // 50 ms, 100 ms, ... up to 800 ms: fast enough to rejoin within an election timeout.
-        retryAtNanos = System.nanoTime() + (25_000_000L << failures);
+        retryAtNanos = nanoClock.getAsLong() + (25_000_000L << failures);
         broken = true;
         drain();
     }

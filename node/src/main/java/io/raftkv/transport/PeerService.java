@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * The receiving side of the peer transport: decodes Raft messages and hands them to the node. Calls from
@@ -39,8 +40,11 @@ public final class PeerService extends PeerGrpc.PeerImplBase {
         this.faults = faults;
     }
 
-    /** Checks the cluster name and records the caller's address; install on the Peer service only. */
-    public static ServerInterceptor interceptor(String cluster, PeerDirectory directory) {
+    /**
+     * Checks the cluster name, records the caller's address and tells {@code heardFrom} who called; install on
+     * the Peer service only.
+     */
+    public static ServerInterceptor interceptor(String cluster, PeerDirectory directory, LongConsumer heardFrom) {
         return new ServerInterceptor() {
             @Override
             public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
@@ -54,7 +58,9 @@ public final class PeerService extends PeerGrpc.PeerImplBase {
                 try {
                     String id = headers.get(PeerMetadata.FROM_ID);
                     if (id != null) {
-                        directory.hint(Long.parseLong(id), headers.get(PeerMetadata.FROM_ADDRESS));
+                        long from = Long.parseLong(id);
+                        directory.hint(from, headers.get(PeerMetadata.FROM_ADDRESS));
+                        heardFrom.accept(from);
                     }
                 } catch (NumberFormatException e) {
                     call.close(Status.INVALID_ARGUMENT.withDescription("bad raftkv-from-id header"), new Metadata());

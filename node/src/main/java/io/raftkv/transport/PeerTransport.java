@@ -116,6 +116,20 @@ public final class PeerTransport implements MessageSender, AutoCloseable {
         return c != null && c.channel.getState(true) == ConnectivityState.READY;
     }
 
+    /**
+     * A call from peer {@code id} arrived, so it is up: if our streams or channel to it wait out a reconnect
+     * backoff (it was down, e.g. restarting), reconnect now rather than up to a backoff later. A restarted follower thus
+     * hears its leader as soon as it first speaks, not only after the leader's backoff ends.
+     */
+    public void heardFrom(long id) {
+        PeerClient c = peers.get(id);
+        if (c != null) {
+            c.replication.retryNow();
+            c.snapshots.retryNow();
+            c.wakeChannel();
+        }
+    }
+
     /** Bytes waiting to be sent to each peer (for status pages and tests). */
     public Map<Long, Long> queuedBytes() {
         Map<Long, Long> out = new ConcurrentHashMap<>();

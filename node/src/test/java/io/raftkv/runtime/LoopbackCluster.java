@@ -43,8 +43,15 @@ final class LoopbackCluster implements AutoCloseable {
             this.server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
                     .permitKeepAliveTime(5, java.util.concurrent.TimeUnit.SECONDS)
                     .addService(ServerInterceptors.intercept(new PeerService(id, m -> inbound.get().accept(m), faults),
-                            PeerService.interceptor("test", directory)))
+                            PeerService.interceptor("test", directory, this::heardFrom)))
                     .build().start();
+        }
+
+        private void heardFrom(long peer) {
+            PeerTransport t = transport;
+            if (t != null) {
+                t.heardFrom(peer);
+            }
         }
 
         void start(Membership bootstrap) throws IOException {
