@@ -110,7 +110,9 @@ final class SnapshotFormat {
         long clockMillis = in.varint("log clock");
         long keyCount = in.varint("key count");
 
-        ConcurrentSkipListMap<byte[], StoredValue> map = new ConcurrentSkipListMap<>(Arrays::compareUnsigned);
+        // The keys are stored in order and checked to be, so the map is built in one linear pass from them
+        // instead of by a search per insert.
+        SortedEntries entries = new SortedEntries();
         byte[] previousKey = null;
         for (long i = 0; i < keyCount; i++) {
             long keyAt = in.offset();
@@ -119,8 +121,9 @@ final class SnapshotFormat {
                 throw in.corrupt("key #" + i + " is not after the previous key", keyAt);
             }
             previousKey = key;
-            map.put(key, readStoredValue(in, revision));
+            entries.add(key, readStoredValue(in, revision));
         }
+        ConcurrentSkipListMap<byte[], StoredValue> map = new ConcurrentSkipListMap<>(entries);
 
         long sessionCount = in.varint("session count");
         List<SessionTable.Session> sessions = new ArrayList<>();
