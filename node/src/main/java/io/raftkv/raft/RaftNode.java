@@ -41,6 +41,7 @@ public final class RaftNode {
     private final RaftConfig cfg;
     private final long id;
     private final SnapshotReader snapshots;
+    private final MessageValidator validator;
     private final SplittableRandom random;
     private final RaftLog log;
 
@@ -95,6 +96,7 @@ public final class RaftNode {
         this.cfg = cfg;
         this.id = cfg.id();
         this.snapshots = snapshots;
+        this.validator = new MessageValidator(cfg.id(), cfg.maxIncomingEntryBytes());
         this.random = new SplittableRandom(cfg.seed());
         SnapshotMeta snap = state.snapshot();
         this.log = new RaftLog(snap.index(), snap.term(), state.entries(), state.hardState().commit());
@@ -132,7 +134,7 @@ public final class RaftNode {
 
     /** Feeds one message from a peer. Invalid or stale messages are dropped (and counted) without effect. */
     public void step(Message m) {
-        if (!isWellFormed(m)) {
+        if (!validator.isWellFormed(m, membership, leader)) {
             droppedMessages++;
             return;
         }
@@ -1273,73 +1275,5 @@ public final class RaftNode {
 
     private HardState currentHardState() {
         return new HardState(term, vote, log.committed());
-    }
-
-    /**
-     * Rejects what no correct peer sends: wrong addressee, impossible indexes or terms, oversized batches,
-     * and messages from nodes outside the configuration (except a leader's, which a lagging or joining node
-     * must accept to learn the configuration that includes that leader).
-     */
-    private boolean isWellFormed(Message m) {
-        if (m == null || m.to() != id || m.from() == id || m.from() == NONE || m.term() < 0) {
-            return false;
-        }
-        boolean member = membership.isMember(m.from());
-        boolean retired = membership.retired().contains(m.from());
-        if (m instanceof AppendEntries a) {
-            return wellFormedAppend(a);
-        } else if (m instanceof Heartbeat h) {
-            return h.commit() >= 0;
-        } else if (m instanceof InstallSnapshot s) {
-            return s.meta() != null && s.meta().index() > 0 && s.meta().term() <= s.term()
-                    && s.offset() >= 0 && s.data() != null && s.data().length <= cfg.maxIncomingEntryBytes()
-                    && s.offset() + s.data().length <= s.meta().sizeBytes() && s.meta().membership() != null;
-        } else if (m instanceof VoteRequest r) {
-            // Thesis §4.1: process votes without consulting the configuration — even from a removed node: a
-            // leader that removed itself must be able to win again to commit its removal (see promotable()).
-            // Votes are counted only within the candidate's configuration, and PreVote and the leader lease
-            // keep removed or unknown nodes from disrupting a healthy cluster.
-            return r.lastLogIndex() >= 0 && r.lastLogTerm() >= 0 && r.lastLogTerm() <= r.term();
-        } else if (m instanceof VoteResponse) {
-            return true;
-        } else if (m instanceof AppendResponse r) {
-            return member && r.index() >= 0 && r.hintIndex() >= 0 && r.hintTerm() >= 0;
-        } else if (m instanceof SnapshotResponse r) {
-            return member && r.nextOffset() >= 0;
-        } else if (m instanceof TimeoutNow) {
-            // A leader that removed itself hands over with TimeoutNow: it is retired in the new configuration.
-            return m.from() == leader || !retired;
-        } else if (m instanceof ReadIndexResponse r) {
-            return r.index() >= 0;
-        }
-        return member; // HeartbeatResponse, ReadIndexRequest
-    }
-
-    private boolean wellFormedAppend(AppendEntries a) {
-        if (a.prevIndex() < 0 || a.prevTerm() < 0 || a.prevTerm() > a.term() || a.commit() < 0) {
-            return false;
-        }
-        long expected = a.prevIndex() + 1;
-        long lastTerm = a.prevTerm();
-        long bytes = 0;
-        for (Entry e : a.entries()) {
-            if (e.index() != expected++ || e.term() < lastTerm || e.term() > a.term()) {
-                return false;
-            }
-            lastTerm = e.term();
-            bytes += e.sizeBytes();
-            if (e.type() == EntryType.MEMBERSHIP && !isValidMembership(e.data())) {
-                return false;
-            }
-        }
-        return bytes <= cfg.maxIncomingEntryBytes();
-    }
-
-    private static boolean isValidMembership(byte[] data) {
-        try {
-            return !Membership.decode(data).voters().isEmpty();
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 }
