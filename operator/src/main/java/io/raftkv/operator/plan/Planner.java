@@ -82,8 +82,16 @@ public final class Planner {
                 p.problem().ifPresent(problem -> findings.add(Finding.degraded("PodFailing", p.name() + ": " + problem)));
             }
             if (o.statefulSet().isEmpty()) {
-                return step(new ScaleStatefulSet(1), bootstrapped ? Progress.ReplacingMember : Progress.Bootstrapping,
-                        "creating the StatefulSet with its first pod");
+                if (!bootstrapped) {
+                    return step(new ScaleStatefulSet(1), Progress.Bootstrapping,
+                            "creating the StatefulSet with its first pod");
+                }
+                // Deleted under a running cluster: recreate it with every pod a member is recorded on, so the
+                // members come back on their volumes. Growing from one pod would make the others orphans
+                // (rule 7) and remove them.
+                int size = o.knownMembers().values().stream().mapToInt(i -> i + 1).max().orElse(1);
+                return step(new ScaleStatefulSet(size), Progress.ReplacingMember,
+                        "recreating the StatefulSet with the " + size + " pod(s) its members run on");
             }
             int n = o.statefulSet().get().replicas();
             if (!bootstrapped) {

@@ -126,6 +126,17 @@ public class RaftKVClusterReconciler implements Reconciler<RaftKVCluster> {
             return invalidSpec(primary, invalid.get());
         }
         Optional<StatefulSet> sts = context.getSecondaryResource(StatefulSet.class);
+        if (sts.isEmpty()) {
+            // The informer's cache can miss an existing StatefulSet right after the operator starts (seen in CI:
+            // the first reconcile after a restart mid-scale-up). Its size decides which members are orphans and
+            // which claims are leftovers, so absence is only believed when the API server confirms it.
+            sts = Optional.ofNullable(context.getClient().apps().statefulSets().inNamespace(names.namespace())
+                    .withName(names.statefulSet()).get());
+            if (sts.isPresent()) {
+                LOG.info("{}/{}: the StatefulSet was not in the informer cache yet; read it from the API server",
+                        names.namespace(), names.cluster());
+            }
+        }
         Set<Pod> pods = context.getSecondaryResources(Pod.class);
         Set<PersistentVolumeClaim> claims = context.getSecondaryResources(PersistentVolumeClaim.class);
         Observation observation = collector.collect(primary, sts, pods, claims);

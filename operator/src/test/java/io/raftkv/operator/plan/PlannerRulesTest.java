@@ -37,6 +37,18 @@ class PlannerRulesTest {
     }
 
     @Test
+    void aStatefulSetDeletedUnderARunningClusterComesBackWithEveryMembersPod() {
+        Driver d = Driver.steady(3);
+        Map<Long, Integer> known = new HashMap<>(
+                io.raftkv.operator.status.ClusterStatusBuilder.knownMembers(d.status, SimulatedCluster.NAME));
+        d.world.stsReplicas = null;
+        Observation o = d.world.observe(3, false, true, known, true);
+        Decision decision = d.planner.decide(o);
+        assertThat(decision.action()).as("not one pod: the others would be removed as orphans")
+                .isEqualTo(new ScaleStatefulSet(3));
+    }
+
+    @Test
     void aNodeThatReportsItJoinedCountsAsBootstrappedEvenIfStatusWasLost() {
         Driver d = Driver.steady(3);
         d.status = new RaftKVClusterStatus();
