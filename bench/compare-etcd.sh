@@ -189,11 +189,20 @@ start_etcd() {
     wait_ready etcd "etcd://127.0.0.1:${ETCD_CLIENT_PORTS[1]}" "$WORK/logs/etcd" "${ETCD_PIDS[@]:1}"
 }
 
+# Whether the metrics page on PORT has a line matching the regular expression PATTERN. The page is read whole
+# before it is searched: `http_get | grep -q` stops reading at the first match, http_get then dies of SIGPIPE and,
+# under pipefail, the pipeline fails exactly when the line was found (etcd's page is ~146 KB, larger than a pipe).
+metrics_have() {
+    local port=$1 pattern=$2 page
+    page=$(http_get "$port" /metrics) || return 1
+    grep -qE "$pattern" <<<"$page"
+}
+
 # The member (1..3) that etcd's metrics name as leader; empty if none says so.
 etcd_leader() {
     local i
     for i in 1 2 3; do
-        if http_get "${ETCD_CLIENT_PORTS[i]}" /metrics | grep -q '^etcd_server_is_leader 1'; then
+        if metrics_have "${ETCD_CLIENT_PORTS[i]}" '^etcd_server_is_leader 1'; then
             echo "$i"
             return 0
         fi
@@ -228,7 +237,7 @@ start_raftkv() {
 raftkv_leader() {
     local i
     for i in 1 2 3; do
-        if http_get "${RAFTKV_HTTP_PORTS[i]}" /metrics | grep -q '^raftkv_role{.*} 3\.0'; then
+        if metrics_have "${RAFTKV_HTTP_PORTS[i]}" '^raftkv_role\{.*\} 3\.0'; then
             echo "$i"
             return 0
         fi
