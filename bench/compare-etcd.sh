@@ -19,7 +19,10 @@
 # RAFTKV_JAR (the node's runnable jar; default the newest node/target/raftkv-node-*-all.jar, built with the
 # Maven wrapper if there is none), RAFTKV_SERVER_CMD (how to start one RaftKV node, default
 # `java $RAFTKV_JAVA_OPTS -jar $RAFTKV_JAR node`; the script appends the node's flags), RAFTKV_JAVA_OPTS (the
-# nodes' JVM options), BENCH_JAVA_OPTS (the load generator's JVM options), REBUILD=1 rebuilds both jars first.
+# nodes' JVM options), BENCH_JAVA_OPTS (the load generator's JVM options), REBUILD=1 rebuilds both jars first,
+# CLIENT: `java` (default: `raftkv bench`, RaftKV through its own Java client and etcd through jetcd -- not the
+# same client, see README) or `go` (bench/etcd-go: both systems through etcd's own Go client, clientv3, on
+# etcd's v3 API -- the identical client; built with Debian's Go by bench/etcd-go/build.sh).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -35,6 +38,8 @@ RAFTKV_JAVA_OPTS="${RAFTKV_JAVA_OPTS:--Xmx512m}"
 RAFTKV_SERVER_CMD_GIVEN="${RAFTKV_SERVER_CMD:+1}"
 BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:--Xmx1g}"
 START_TIMEOUT_S=60
+CLIENT="${CLIENT:-java}"
+GO_BENCH=""
 
 PIDS=()          # every process this script started, stopped by cleanup
 SAMPLER_PID=""
@@ -98,7 +103,20 @@ http_get() {
     ) 2>/dev/null
 }
 
+# The load generator: `raftkv bench`, or with CLIENT=go etcd-go-bench, which takes the same workload arguments
+# and whose JSON report GoReportImport turns into `raftkv bench`'s format.
 bench() {
+    if [[ "$CLIENT" == go ]]; then
+        local args=() json=""
+        while (($#)); do
+            if [[ "$1" == --json ]]; then json=$2; shift 2; else args+=("$1"); shift; fi
+        done
+        "$GO_BENCH" "${args[@]}" ${json:+--json "$json.go"} || return
+        if [[ -n "$json" ]]; then
+            java -cp "$BENCH_JAR" io.raftkv.bench.etcd.GoReportImport "$json.go" "$json" || return
+        fi
+        return 0
+    fi
     # shellcheck disable=SC2086
     java $BENCH_JAVA_OPTS -cp "$BENCH_JAR" io.raftkv.loadgen.BenchCommand "$@"
 }
@@ -255,7 +273,10 @@ raftkv_target() {
     for i in 1 2 3; do [[ "$i" == "$leader" ]] || order+=("$i"); done
     local endpoints=()
     for i in "${order[@]}"; do endpoints+=("127.0.0.1:${RAFTKV_PORTS[i]}"); done
-    (IFS=,; echo "raftkv://${endpoints[*]}")
+    # With etcd's Go client RaftKV is spoken to through etcd's v3 API, on the same client port.
+    local scheme=raftkv
+    [[ "$CLIENT" == go ]] && scheme=etcd
+    (IFS=,; echo "$scheme://${endpoints[*]}")
 }
 
 # etcd's endpoints with the leader first: a one-connection run then talks to the leader, as in etcd's own
@@ -335,7 +356,8 @@ write_machine_json() {
   "warmup": "$WARMUP",
   "serverWarmup": "$SERVER_WARMUP",
   "keySpace": $KEY_SPACE,
-  "systems": "$SYSTEMS"
+  "systems": "$SYSTEMS",
+  "client": "$CLIENT"
 }
 EOF
 }
@@ -344,9 +366,13 @@ main() {
     for s in $SYSTEMS; do
         [[ "$s" == etcd || "$s" == raftkv ]] || die "SYSTEMS may name etcd and raftkv, not '$s'"
     done
+    [[ "$CLIENT" == java || "$CLIENT" == go ]] || die "CLIENT may be java or go, not '$CLIENT'"
     command -v java >/dev/null || die "no java on PATH (JDK 17+)"
     [[ " $SYSTEMS " == *" etcd "* ]] && ensure_etcd
     ensure_jars
+    if [[ "$CLIENT" == go ]]; then
+        GO_BENCH=$("$ROOT/bench/etcd-go/build.sh") || die "could not build bench/etcd-go"
+    fi
     mkdir -p "$ROOT/bench/target" "$OUT/raw"
     rm -f "$OUT"/raw/*.json "$OUT"/raw/*.txt "$OUT"/raw/*.tsv
     WORK="$(mktemp -d "$ROOT/bench/target/compare.XXXXXX")"

@@ -37,7 +37,7 @@ final class ComparisonTable {
                 machine.path("memory").asText("?"), fsync.path("fdatasync").path("p50").asText("?"),
                 fsync.path("fdatasync").path("p99").asText("?"), machine.path("loadAverage").asText("?"), during,
                 machine.path("rounds").asText("?")));
-        sb.append(CLIENTS_CAVEAT);
+        sb.append("go".equals(machine.path("client").asText()) ? IDENTICAL_CLIENT : CLIENTS_CAVEAT);
         sb.append("| workload | etcd ops/s | RaftKV ops/s | ratio | etcd p50 / p99 ms | RaftKV p50 / p99 ms "
                 + "| server CPU µs/op etcd / RaftKV | load generator CPU µs/op etcd / RaftKV |\n");
         sb.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
@@ -85,6 +85,10 @@ final class ComparisonTable {
             + "inside the same load generator (`raftkv bench`) on the same cores as the servers. The clients are not "
             + "identical, so throughput and latency ratios include the difference in client cost; server CPU per "
             + "operation compares the servers.\n\n";
+
+    static final String IDENTICAL_CLIENT = "Client: both systems through etcd's own Go client (clientv3) in "
+            + "etcd-go-bench (bench/etcd-go), on etcd's v3 API: the identical client. It shares the cores with the "
+            + "servers; its CPU per operation is in the last column.\n\n";
 
     /** CPU microseconds per operation: {@code cores} kept busy on average, over the cell's median throughput. */
     private static String micros(Double cores, Cell c) {
