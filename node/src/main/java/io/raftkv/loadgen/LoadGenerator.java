@@ -183,32 +183,22 @@ public final class LoadGenerator {
     }
 
     private BenchReport report(PhaseRecorder r, Instant startedAt, double seconds, double generatorCpuSeconds) {
-        Map<String, LatencySummary> latency = new LinkedHashMap<>();
-        Map<String, String> histograms = new LinkedHashMap<>();
-        Histogram all = new Histogram(PhaseRecorder.SIGNIFICANT_DIGITS);
-        all.setAutoResize(true);
-        int kinds = 0;
+        Map<String, Histogram> byKind = new LinkedHashMap<>();
         for (OpKind kind : OpKind.values()) {
             Histogram h = r.total(kind);
             if (h.getTotalCount() > 0) {
-                latency.put(kind.label(), LatencySummary.of(h));
-                histograms.put(kind.label(), Histograms.encode(h));
-                all.add(h);
-                kinds++;
+                byKind.put(kind.label(), h);
             }
         }
-        if (kinds > 1) {
-            latency.put("all", LatencySummary.of(all));
-            histograms.put("all", Histograms.encode(all));
-        }
-        long operations = all.getTotalCount();
+        KindLatencies latencies = KindLatencies.of(byKind);
+        long operations = latencies.operations();
         Map<String, Object> environment = new LinkedHashMap<>();
         environment.put("cores", Runtime.getRuntime().availableProcessors());
         environment.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
         environment.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"));
         environment.put("generatorCpuSeconds", generatorCpuSeconds);
         return new BenchReport(target.description(), options.describe(), environment, startedAt.toString(), seconds,
-                operations, seconds > 0 ? operations / seconds : 0, latency, r.errorsByKind(), r.casConflicts(),
-                histograms);
+                operations, seconds > 0 ? operations / seconds : 0, latencies.summaries(), r.errorsByKind(),
+                r.casConflicts(), latencies.histograms());
     }
 }

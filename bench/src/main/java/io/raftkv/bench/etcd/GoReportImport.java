@@ -3,8 +3,7 @@ package io.raftkv.bench.etcd;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.raftkv.loadgen.BenchReport;
-import io.raftkv.loadgen.Histograms;
-import io.raftkv.loadgen.LatencySummary;
+import io.raftkv.loadgen.KindLatencies;
 import io.raftkv.loadgen.ReportJson;
 import org.HdrHistogram.Histogram;
 
@@ -38,35 +37,21 @@ public final class GoReportImport {
     }
 
     static BenchReport convert(JsonNode go) {
-        Map<String, LatencySummary> latency = new LinkedHashMap<>();
-        Map<String, String> histograms = new LinkedHashMap<>();
-        Histogram all = newHistogram();
-        int kinds = 0;
+        Map<String, Histogram> byKind = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> kind : go.path("latencyCounts").properties()) {
-            Histogram h = newHistogram();
+            Histogram h = new Histogram(SIGNIFICANT_DIGITS);
+            h.setAutoResize(true);
             for (JsonNode pair : kind.getValue()) {
                 h.recordValueWithCount(pair.get(0).asLong(), pair.get(1).asLong());
             }
-            latency.put(kind.getKey(), LatencySummary.of(h));
-            histograms.put(kind.getKey(), Histograms.encode(h));
-            all.add(h);
-            kinds++;
+            byKind.put(kind.getKey(), h);
         }
-        if (kinds > 1) {
-            latency.put("all", LatencySummary.of(all));
-            histograms.put("all", Histograms.encode(all));
-        }
+        KindLatencies latencies = KindLatencies.of(byKind);
         Map<String, Long> errors = new LinkedHashMap<>();
         go.path("errors").properties().forEach(e -> errors.put(e.getKey(), e.getValue().asLong()));
         return new BenchReport(go.path("target").asText(), MAPPER.convertValue(go.path("options"), Map.class),
                 MAPPER.convertValue(go.path("environment"), Map.class), go.path("startedAt").asText(),
                 go.path("seconds").asDouble(), go.path("operations").asLong(), go.path("throughput").asDouble(),
-                latency, errors, 0, histograms);
-    }
-
-    private static Histogram newHistogram() {
-        Histogram h = new Histogram(SIGNIFICANT_DIGITS);
-        h.setAutoResize(true);
-        return h;
+                latencies.summaries(), errors, 0, latencies.histograms());
     }
 }
