@@ -2,6 +2,7 @@ package io.raftkv.replica;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.raftkv.replica.harness.CpuStress;
+import io.raftkv.replica.harness.MachineLoad;
 import io.raftkv.replica.harness.ProcessRun;
 import io.raftkv.replica.harness.RunStats;
 import io.raftkv.replica.harness.ScenarioSpec;
@@ -31,11 +32,13 @@ class CpuStressStartupIT {
         Path launcher = Path.of(path).toAbsolutePath().normalize();
         assumeTrue(Files.isExecutable(launcher), "launcher " + launcher + " is missing or not executable");
         ScenarioSpec spec = ScenarioSpec.parse("stress-smoke", new ObjectMapper().readTree("""
-                {"lifetime": 12, "replicas": 5, "requests": 100, "mix": 0.5,
-                 "events": [{"type": "kill_leader", "time": 5}],
+                {"lifetime": 20, "replicas": 5, "requests": 150, "mix": 0.5,
+                 "events": [{"type": "kill_leader", "time": 8}],
                  "tests": {"benchmarks": {"total_msgs": [500, 2500, 3000], "failures": [1, 10, 20],
                    "duplicates": [0, 2, 5], "median_latency": [0.001, 0.05, 0.1]}}}"""));
         ProcessRun run = new ProcessRun(spec, launcher, ProcessRun.newWorkDir("stress"), 7, "seqpacket");
+        double busy = MachineLoad.oneMinute();
+        assumeTrue(!MachineLoad.tooBusy(busy), "machine busier than the loaded profile (load " + busy + ")");
         String loadBefore = ProcessScenariosIT.loadAverage();
         RunStats stats;
         try (CpuStress stress = CpuStress.start(4, (long) spec.lifetime() + 30)) {
