@@ -49,6 +49,8 @@ public final class ReplicaMain {
         }
         List<String> rest = Arrays.asList(args).subList(udp ? 1 : 0, args.length);
         ReplicaIds ids = new ReplicaIds(rest.get(0), rest.subList(1, rest.size()));
+        // The launcher connected before this JVM started (connect first, load later): see kvstore.
+        boolean inherited = "inherited".equals(System.getProperty("kvstore.link"));
         PacketLink link;
         if (udp) {
             int port;
@@ -60,29 +62,21 @@ public final class ReplicaMain {
             if (port < 1 || port > 65535) {
                 throw new IllegalArgumentException("UDP port " + port + " out of range");
             }
-            link = UdpLink.open(port, ids.self());
+            link = inherited ? UdpLink.adoptStandardInput(port) : UdpLink.open(port, ids.self());
         } else {
-            link = SeqpacketLink.connect(Path.of(ids.self()));
+            link = inherited ? SeqpacketLink.adoptStandardInput() : SeqpacketLink.connect(Path.of(ids.self()));
         }
         long seed = System.nanoTime() ^ ProcessHandle.current().pid() * 0x9E3779B97F4A7C15L;
         ReplicaSettings settings = ReplicaSettings.defaults();
+        if (!inherited) {
+            // This JVM connected by itself, and so may its peers: they can need seconds on a busy machine.
+            settings = settings.withStartupQuietNanos(ReplicaSettings.JVM_CONNECT_QUIET_NANOS);
+        }
         if ("readindex".equals(System.getProperty("kvstore.reads"))) {
             settings = settings.withLeaseReads(false); // every get confirms leadership with a ReadIndex round
         }
         ReplicaEngine engine = new ReplicaEngine(ids, settings, seed);
-        serve(engine, link, launchNanos());
-    }
-
-    /**
-     * When this process was launched, on the {@link System#nanoTime()} scale: the start-up quiet counts from the
-     * launch, as the simulator's start-up wait does, not from whenever this JVM got around to connecting.
-     */
-    private static long launchNanos() {
-        long now = System.nanoTime();
-        return ProcessHandle.current().info().startInstant()
-                .map(started -> now - java.time.Duration.between(started, java.time.Instant.now()).toNanos())
-                .filter(launched -> launched <= now)
-                .orElse(now);
+        serve(engine, link, LaunchTime.launchNanos());
     }
 
     /** Feeds the engine until the link closes: packets as they arrive, ticks when it asks for them. */

@@ -12,9 +12,10 @@ import java.util.concurrent.TimeUnit;
  * @param heartbeatTicks       idle leader heartbeat in ticks
  * @param startupQuietNanos    after launch (the engine's first call), the core is not ticked for this long, so
  *                             that no replica contacts a peer before the simulator has connected every replica:
- *                             a message routed to a replica that has not connected yet kills it. Replicas are
- *                             JVMs that start together and may need well over a second on a busy machine, so this
- *                             spans the simulator's whole start-up wait (2 s) before its first client request
+ *                             a message routed to a replica that has not connected yet kills it. The launcher
+ *                             connects within milliseconds of CPU after launch (see {@code kvstore}), so a second
+ *                             is ample and leaves time to elect a leader before the first client request (2 s);
+ *                             a JVM that connects by itself waits {@link #JVM_CONNECT_QUIET_NANOS}
  * @param startupTickFactor    until this replica first takes part in an election, each tick of its clock advances
  *                             the core this many ticks, so that the first election ends before clients
  *                             arrive without making every later failure detection that fast (timing only
@@ -31,6 +32,13 @@ import java.util.concurrent.TimeUnit;
 public record ReplicaSettings(long tickNanos, int electionTicks, int heartbeatTicks, long startupQuietNanos,
                               int startupTickFactor, long retransmitNanos, int retransmitLimit, long maxHoldNanos,
                               int maxMessageBytes, boolean leaseReads) {
+
+    /**
+     * The start-up silence when replicas connect from the JVM (no launcher connection): JVMs that start together
+     * may need well over a second to connect on a busy machine, so the silence spans the simulator's whole
+     * start-up wait.
+     */
+    public static final long JVM_CONNECT_QUIET_NANOS = 2_000_000_000L;
 
     /** The simulator truncates messages at this many bytes. */
     public static final int PACKET_LIMIT = 16384;
@@ -52,13 +60,13 @@ public record ReplicaSettings(long tickNanos, int electionTicks, int heartbeatTi
      * arrives while a killed leader goes unnoticed waits out the failover and adds a slow redirect to the median
      * latency, while the simulator counts every heartbeat. A follower the leader sent nothing for 400 ms gets a
      * heartbeat (well within the shortest election timeout), or the entries it misses if it is outside the
-     * commit quorum. The first election comes 2 s after launch, when every replica has connected, and is eight
-     * times faster (75–150 ms after that). Retransmission after at most 4 ms (1 ms once round trips are
+     * commit quorum. The first election comes 1 s after launch, when every launcher has long connected, and is
+     * eight times faster (75–150 ms after that), so that a leader is known before the first request at 2 s. Retransmission after at most 4 ms (1 ms once round trips are
      * measured as short) suits a local socket, whose round trip is about a millisecond. Gets are served under
      * the leader's read lease: the replicas share one host's monotonic clock.
      */
     public static ReplicaSettings defaults() {
-        return new ReplicaSettings(ms(10), 60, 40, ms(2000), 8, ms(4), 6, ms(3000), 9000, true);
+        return new ReplicaSettings(ms(10), 60, 40, ms(1000), 8, ms(4), 6, ms(3000), 9000, true);
     }
 
     /** The Raft core's configuration for replica {@code node}. */
@@ -74,6 +82,11 @@ public record ReplicaSettings(long tickNanos, int electionTicks, int heartbeatTi
     public ReplicaSettings withLeaseReads(boolean on) {
         return new ReplicaSettings(tickNanos, electionTicks, heartbeatTicks, startupQuietNanos, startupTickFactor,
                 retransmitNanos, retransmitLimit, maxHoldNanos, maxMessageBytes, on);
+    }
+
+    public ReplicaSettings withStartupQuietNanos(long quietNanos) {
+        return new ReplicaSettings(tickNanos, electionTicks, heartbeatTicks, quietNanos, startupTickFactor,
+                retransmitNanos, retransmitLimit, maxHoldNanos, maxMessageBytes, leaseReads);
     }
 
     public ReplicaSettings withTicks(int election, int heartbeat) {

@@ -2,10 +2,14 @@ package io.raftkv.replica;
 
 import org.newsclub.net.unix.AFSocketType;
 import org.newsclub.net.unix.AFUNIXDatagramChannel;
+import org.newsclub.net.unix.AFUNIXDatagramSocket;
 import org.newsclub.net.unix.AFUNIXSelectorProvider;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 
+import java.io.FileDescriptor;
 import java.io.IOException;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -29,19 +33,52 @@ final class SeqpacketLink implements PacketLink {
     }
 
     static SeqpacketLink connect(Path path) throws IOException {
-        AFUNIXSelectorProvider provider = AFUNIXSelectorProvider.provider();
-        AFUNIXDatagramChannel channel = provider.openDatagramChannel(AFSocketType.SOCK_SEQPACKET);
+        AFUNIXDatagramChannel channel = AFUNIXSelectorProvider.provider()
+                .openDatagramChannel(AFSocketType.SOCK_SEQPACKET);
         try {
             channel.connect(AFUNIXSocketAddress.of(path));
-            channel.configureBlocking(false);
-            Selector selector = provider.openSelector();
-            channel.register(selector, SelectionKey.OP_READ);
-            return new SeqpacketLink(channel, selector);
+            return withSelector(channel);
         } catch (IOException e) {
             channel.close();
             throw new IOException("cannot connect to the simulator's socket " + path.toAbsolutePath() + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Adopts the SEQPACKET connection the {@code kvstore} launcher made before starting this JVM and left on
+     * standard input (connect first, load later). junixsocket's public {@code FileDescriptorCast} knows stream and
+     * datagram sockets only, so its socket constructor for a descriptor of a given type is called reflectively
+     * (junixsocket is pinned in the build; a version without it fails here with a clear message, and
+     * {@code KVSTORE_CONNECT=jvm} bypasses the launcher's connection).
+     */
+    static SeqpacketLink adoptStandardInput() throws IOException {
+        AFUNIXDatagramSocket socket;
+        try {
+            Constructor<AFUNIXDatagramSocket> fromDescriptor = AFUNIXDatagramSocket.class
+                    .getDeclaredConstructor(FileDescriptor.class, AFSocketType.class);
+            fromDescriptor.setAccessible(true);
+            socket = fromDescriptor.newInstance(FileDescriptor.in, AFSocketType.SOCK_SEQPACKET);
+        } catch (InvocationTargetException e) {
+            throw new IOException("cannot adopt the launcher's simulator connection on standard input: "
+                    + e.getCause(), e.getCause());
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IOException("this junixsocket cannot adopt the launcher's simulator connection (" + e
+                    + "); run with KVSTORE_CONNECT=jvm", e);
+        }
+        AFUNIXDatagramChannel channel = socket.getChannel();
+        if (!channel.isConnected()) {
+            channel.close();
+            throw new IOException("standard input is not a connected SEQPACKET socket");
+        }
+        return withSelector(channel);
+    }
+
+    private static SeqpacketLink withSelector(AFUNIXDatagramChannel channel) throws IOException {
+        channel.configureBlocking(false);
+        Selector selector = AFUNIXSelectorProvider.provider().openSelector();
+        channel.register(selector, SelectionKey.OP_READ);
+        return new SeqpacketLink(channel, selector);
     }
 
     @Override

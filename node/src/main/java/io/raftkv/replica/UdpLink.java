@@ -28,16 +28,30 @@ final class UdpLink implements PacketLink {
     }
 
     static UdpLink open(int simulatorPort, String self) throws IOException {
-        InetAddress loopback = InetAddress.getLoopbackAddress();
         DatagramChannel channel = DatagramChannel.open();
-        channel.bind(new InetSocketAddress(loopback, 0));
-        channel.configureBlocking(false);
-        Selector selector = Selector.open();
-        channel.register(selector, SelectionKey.OP_READ);
-        UdpLink link = new UdpLink(channel, selector, new InetSocketAddress(loopback, simulatorPort));
+        channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        UdpLink link = withSelector(channel, simulatorPort);
         link.send(("{\"src\":\"" + self + "\",\"dst\":\"" + ReplicaIds.UNKNOWN + "\",\"leader\":\""
                 + ReplicaIds.UNKNOWN + "\",\"type\":\"hello\"}").getBytes(StandardCharsets.UTF_8));
         return link;
+    }
+
+    /**
+     * Adopts the UDP socket the {@code kvstore} launcher bound, and announced with the hello, before starting this
+     * JVM, left on standard input (connect first, load later).
+     */
+    static UdpLink adoptStandardInput(int simulatorPort) throws IOException {
+        if (!(System.inheritedChannel() instanceof DatagramChannel channel)) {
+            throw new IOException("standard input is not the launcher's UDP socket");
+        }
+        return withSelector(channel, simulatorPort);
+    }
+
+    private static UdpLink withSelector(DatagramChannel channel, int simulatorPort) throws IOException {
+        channel.configureBlocking(false);
+        Selector selector = Selector.open();
+        channel.register(selector, SelectionKey.OP_READ);
+        return new UdpLink(channel, selector, new InetSocketAddress(InetAddress.getLoopbackAddress(), simulatorPort));
     }
 
     /** The local port this replica receives on. */

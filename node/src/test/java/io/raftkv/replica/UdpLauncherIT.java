@@ -1,6 +1,7 @@
 package io.raftkv.replica;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.raftkv.replica.harness.MachineLoad;
 import io.raftkv.replica.harness.ProcessRun;
 import io.raftkv.replica.harness.RunStats;
 import io.raftkv.replica.harness.ScenarioSpec;
@@ -31,6 +32,8 @@ class UdpLauncherIT {
                  "events": [{"type": "kill_leader", "time": 4}],
                  "tests": {"benchmarks": {"total_msgs": [500, 2500, 3000], "failures": [1, 5, 10],
                    "duplicates": [0, 1, 2], "median_latency": [0.001, 0.05, 0.1]}}}"""));
+        double busy = MachineLoad.oneMinute();
+        assumeTrue(!MachineLoad.tooBusy(busy), "machine busier than the loaded profile (load " + busy + ")");
         ProcessRun run = new ProcessRun(spec, launcher, ProcessRun.newWorkDir("udp"), 42, "udp");
         RunStats stats = run.run();
         String report = "connect ms " + run.connectMillis() + "\n" + stats.report(spec);

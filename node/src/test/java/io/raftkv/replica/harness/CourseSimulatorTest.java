@@ -61,6 +61,34 @@ class CourseSimulatorTest {
     }
 
     @Test
+    void gradesMessagesWithTheAnswersToClientsCounted() throws Exception {
+        CourseSimulator sim = connected(spec(""));
+        JsonNode put = firstRequest(sim);
+        sim.onPacket(bytes("{\"src\":\"0000\",\"dst\":\"0001\",\"leader\":\"0000\",\"type\":\"A\"}"), 0);
+        sim.onPacket(bytes(answer(put, "redirect", "0000")), 1000);
+        RunStats stats = sim.finish();
+        assertThat(stats.totalMsgs()).as("to replicas, as PROTOCOL.md counts").isEqualTo(1);
+        assertThat(stats.gradedMsgs()).as("and the redirect to the client").isEqualTo(2);
+        assertThat(stats.metric("total_msgs")).isEqualTo(2);
+    }
+
+    @Test
+    void aGetForAClientWithNoAcknowledgedPutIsSentAsAPutAndCounted() throws Exception {
+        // mix 1.0: every scheduled request is a get, but no client has an acknowledged key yet.
+        ScenarioSpec allGets = ScenarioSpec.parse("t", JSON.readTree("{\"lifetime\":10,\"replicas\":3,"
+                + "\"requests\":3,\"mix\":1.0,\"tests\":{\"benchmarks\":{\"total_msgs\":[10,20,30],"
+                + "\"failures\":[0,1,2],\"duplicates\":[0,2,5],\"median_latency\":[0.001,0.005,0.05]}}}"));
+        CourseSimulator sim = connected(allGets);
+        JsonNode first = firstRequest(sim);
+        assertThat(first.get("type").asText()).isEqualTo("put");
+        sim.onPacket(bytes(answer(first, "ok", "0000")), 1000);
+        RunStats stats = sim.finish();
+        assertThat(stats.getsNotGenerated).isEqualTo(1);
+        assertThat(stats.correctnessFailures(allGets)).anySatisfy(f -> assertThat(f).contains(
+                "insufficient get() requests were generated"));
+    }
+
+    @Test
     void aSecondOkIsADuplicateAndAnAnswerAfterARedirectIsIncorrect() throws Exception {
         CourseSimulator sim = connected(spec(""));
         JsonNode put = firstRequest(sim);

@@ -10,7 +10,16 @@ import java.util.Map;
 public final class RunStats {
     public enum Grade { BONUS, PASS, PARTIAL, FAIL }
 
+    /** Messages to replicas (one per copy of a broadcast), as PROTOCOL.md describes the count. */
     long totalMsgs;
+    /** Messages from replicas to clients (answers, redirects included), which the simulator routes too. */
+    long clientAnswers;
+    /**
+     * Scheduled gets that were sent as puts because the chosen client had no acknowledged key yet; the grader
+     * fails a run where these exceed a tenth of the gets ("insufficient get() requests were generated because
+     * insufficient put()s were accepted").
+     */
+    long getsNotGenerated;
     long totalDrops;
     long totalGet;
     long totalPut;
@@ -49,6 +58,17 @@ public final class RunStats {
 
     public long totalMsgs() {
         return totalMsgs;
+    }
+
+    /**
+     * The message count the grade is computed from: every message the replicas sent through the simulator, to
+     * replicas and to clients. PROTOCOL.md counts only the first kind, but the real simulator graded "pass" in all
+     * nine scenarios where this harness, counting that way, had claimed "bonus" (its graded version's source is not
+     * at hand); the answers to clients (as many as requests plus redirects, 300-600 a run) are the one part of the
+     * traffic that closes every one of those gaps, so the harness grades with them, which can only under-claim.
+     */
+    public long gradedMsgs() {
+        return totalMsgs + clientAnswers;
     }
 
     public long incorrect() {
@@ -96,7 +116,7 @@ public final class RunStats {
 
     public double metric(String name) {
         return switch (name) {
-            case "total_msgs" -> totalMsgs;
+            case "total_msgs" -> gradedMsgs();
             case "failures" -> failures();
             case "duplicates" -> duplicates;
             case "median_latency" -> medianLatency();
@@ -130,6 +150,10 @@ public final class RunStats {
         if (unansweredPut > totalPut / 2.0) {
             failures.add("more than half of the puts unanswered (" + unansweredPut + "/" + totalPut + ")");
         }
+        if (getsNotGenerated > totalGet * 0.1) {
+            failures.add("insufficient get() requests were generated because insufficient put()s were accepted ("
+                    + getsNotGenerated + " > " + totalGet + " * 0.10)");
+        }
         double minMsgs = spec.requests() * spec.replicas() * (1 - spec.mix()) * 0.5;
         if (totalMsgs < minMsgs) {
             failures.add("too few messages between replicas to have replicated the writes (" + totalMsgs + " < "
@@ -161,10 +185,12 @@ public final class RunStats {
         sb.append("# ").append(spec.name()).append('\n');
         sb.append("Leaders: ").append(String.join(" ", leaders)).append('\n');
         sb.append(String.format(Locale.ROOT, "Replicas that died/were killed: %d/%d%n", died, killed));
-        sb.append("Total messages sent: ").append(totalMsgs).append('\n');
+        sb.append("Total messages sent: ").append(totalMsgs).append(" to replicas, ").append(clientAnswers)
+                .append(" to clients (graded: ").append(gradedMsgs()).append(")\n");
         sb.append("Total messages dropped: ").append(totalDrops).append('\n');
         sb.append("Messages between replicas by type: ").append(messagesByType).append('\n');
-        sb.append(String.format(Locale.ROOT, "Total client get()/put() requests: %d/%d%n", totalGet, totalPut));
+        sb.append(String.format(Locale.ROOT, "Total client get()/put() requests: %d/%d (gets sent as puts: %d)%n",
+                totalGet, totalPut, getsNotGenerated));
         sb.append("Total duplicate responses: ").append(duplicates).append('\n');
         sb.append(String.format(Locale.ROOT, "Total unanswered get()/put() requests: %d/%d%n", unansweredGet, unansweredPut));
         sb.append("Total redirects: ").append(redirects).append('\n');

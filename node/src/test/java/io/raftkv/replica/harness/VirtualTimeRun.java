@@ -22,14 +22,14 @@ import java.util.Set;
  * replica and the simulator takes {@link #HOP_NANOS}, so a message between replicas takes two hops and a client
  * request one; a replica spends {@link #PROCESS_NANOS} on each packet it receives, one packet at a time, and
  * its answers leave when it is done. A replica's clock starts at launch (time 0), and it connects
- * {@link #CONNECT_MIN_NANOS} plus up to {@link #CONNECT_JITTER_NANOS} later (a JVM starting from a class-data-
- * sharing archive); a message routed to it before that kills it, as in the real simulator.
+ * {@link #CONNECT_MIN_NANOS} plus up to {@link #CONNECT_JITTER_NANOS} later (the {@code kvstore} launcher
+ * connects before the JVM starts); a message routed to it before that kills it, as in the real simulator.
  */
 public final class VirtualTimeRun {
     public static final long HOP_NANOS = 50_000;
     public static final long PROCESS_NANOS = 20_000;
-    public static final long CONNECT_MIN_NANOS = 250_000_000;
-    public static final long CONNECT_JITTER_NANOS = 200_000_000;
+    public static final long CONNECT_MIN_NANOS = 10_000_000;
+    public static final long CONNECT_JITTER_NANOS = 50_000_000;
 
     private enum Kind { LAUNCH, CONNECT, TO_REPLICA, TO_SIM, WAKE, SIM_DUE }
 
