@@ -2,6 +2,7 @@ package io.raftkv.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.raftkv.client.ClusterHealth;
 import io.raftkv.client.RaftKvClient;
 import io.raftkv.grpc.proto.MemberStatus;
 import io.raftkv.grpc.proto.MembershipResponse;
@@ -66,37 +67,70 @@ final class AdminCommands {
         return sb.toString();
     }
 
-    @Command(name = "status", description = "Show each endpoint's view of the cluster (or one node's with --endpoint).")
+    @Command(name = "status", description = {"Show the cluster's state and each member's view: role, term, "
+            + "leader, commit and applied index, keys.",
+            "Exit status 0: healthy; 7: degraded (a leader and a quorum, but some member does not answer); "
+                    + "3: down (no leader or no quorum).",
+            "With --endpoint: that one node's view only (exit status 3 if it does not answer)."})
     static final class Status extends ClientCommand {
+        /** How long each member may take to answer before it counts as down. */
+        static final java.time.Duration PER_MEMBER = java.time.Duration.ofSeconds(2);
+        private static final String ROW = "%-6s %-24s %-10s %-6s %-6s %-10s %-10s %-10s %s";
+
         @Option(names = "--endpoint", paramLabel = "HOST:PORT", description = "Only this node.")
         String endpoint;
 
         @Override
         int run(RaftKvClient client) {
-            List<String> targets = endpoint != null ? List.of(endpoint) : options.endpointList();
-            ArrayNode all = Output.object().arrayNode();
-            StringBuilder text = new StringBuilder(String.format("%-24s %-6s %-10s %-6s %-6s %-10s %-10s %-10s %s",
-                    "ENDPOINT", "ID", "ROLE", "TERM", "LEADER", "COMMIT", "APPLIED", "KEYS", "ALARM"));
-            int code = ExitCodes.OK;
-            for (String t : targets) {
-                try {
-                    StatusResponse s = client.status(t);
-                    all.add(statusJson(s));
-                    text.append('\n').append(String.format("%-24s %-6d %-10s %-6d %-6d %-10d %-10d %-10d %s", t,
-                            s.getMemberId(), s.getRole(), s.getTerm(), s.getLeaderId(), s.getCommitIndex(),
-                            s.getAppliedIndex(), s.getKeyCount(), s.getDiskAlarm() ? "DISK" : "-"));
-                } catch (io.raftkv.client.RaftKvException e) {
-                    ObjectNode n = all.addObject();
-                    n.put("endpoint", t);
-                    n.put("error", e.toString());
-                    text.append('\n').append(String.format("%-24s unreachable: %s", t, e.getMessage()));
-                    code = ExitCodes.UNAVAILABLE;
+            if (endpoint != null) {
+                StatusResponse s = client.status(endpoint);
+                out.print(header() + "\n" + row(s), statusJson(s));
+                return ExitCodes.OK;
+            }
+            java.time.Duration perMember = java.time.Duration.ofMillis(Math.min(PER_MEMBER.toMillis(),
+                    (long) (options.timeoutSeconds * 1000)));
+            ClusterHealth h = client.health(perMember);
+            ArrayNode nodes = Output.object().arrayNode();
+            StringBuilder text = new StringBuilder(header());
+            for (ClusterHealth.Member m : h.members()) {
+                if (m.answered()) {
+                    nodes.add(statusJson(m.status()));
+                    text.append('\n').append(row(m.status()));
+                } else {
+                    ObjectNode n = nodes.addObject();
+                    n.put("member_id", m.id());
+                    n.put("address", m.address());
+                    n.put("role", m.voter() ? "VOTER" : "LEARNER");
+                    n.put("error", m.error());
+                    text.append('\n').append(String.format("%-6s %-24s down: %s", m.id() == 0 ? "?" : m.id(),
+                            m.address(), m.error()));
                 }
             }
+            text.append("\ncluster: ").append(h.describe());
             ObjectNode n = Output.object();
-            n.set("nodes", all);
+            n.put("state", h.state().name().toLowerCase(java.util.Locale.ROOT));
+            n.put("summary", h.describe());
+            n.put("leader_id", h.leaderId());
+            n.put("term", h.term());
+            n.put("voters", h.voters());
+            n.put("voters_answering", h.votersAnswering());
+            n.set("nodes", nodes);
             out.print(text.toString(), n);
-            return code;
+            return switch (h.state()) {
+                case HEALTHY -> ExitCodes.OK;
+                case DEGRADED -> ExitCodes.DEGRADED;
+                case DOWN -> ExitCodes.UNAVAILABLE;
+            };
+        }
+
+        private static String header() {
+            return String.format(ROW, "ID", "ADDRESS", "ROLE", "TERM", "LEADER", "COMMIT", "APPLIED", "KEYS",
+                    "ALARM");
+        }
+
+        private static String row(StatusResponse s) {
+            return String.format(ROW, s.getMemberId(), s.getAddress(), s.getRole(), s.getTerm(), s.getLeaderId(),
+                    s.getCommitIndex(), s.getAppliedIndex(), s.getKeyCount(), s.getDiskAlarm() ? "DISK" : "-");
         }
     }
 

@@ -19,8 +19,9 @@ abstract class ClientCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() {
+        ClientOptions.quietGrpcLogging();
         out = new Output(options.output, spec.commandLine().getOut());
-        try (RaftKvClient client = options.client()) {
+        try (RaftKvClient client = options.client(spec.commandLine())) {
             return run(client);
         }
     }

@@ -11,7 +11,10 @@ public final class ExitCodes {
     public static final int NOT_FOUND_OR_CONDITION_FAILED = 1;
     /** The command line is wrong (picocli's usage error). */
     public static final int USAGE = 2;
-    /** The cluster could not answer in time: no leader, unreachable, or deadline exceeded. */
+    /**
+     * The cluster could not answer: no member reachable, no leader (no quorum), or the deadline passed; for
+     * {@code status}: the cluster is down (no leader, or a majority of the voters does not answer).
+     */
     public static final int UNAVAILABLE = 3;
     /** The server refused the request as invalid (bad key, value, ID or address). */
     public static final int INVALID = 4;
@@ -19,6 +22,8 @@ public final class ExitCodes {
     public static final int REFUSED = 5;
     /** A bad configuration (node and local). */
     public static final int CONFIG = 6;
+    /** {@code status} only: the cluster has a leader and a quorum, but some member does not answer. */
+    public static final int DEGRADED = 7;
     /** Anything else. */
     public static final int INTERNAL = 70;
 

@@ -24,24 +24,37 @@ final class KvCommands {
 
     static ObjectNode kvJson(KeyValue kv) {
         ObjectNode n = Output.object();
-        n.put("key", kv.getKey().toStringUtf8());
-        n.put("value", kv.getValue().toStringUtf8());
+        putBytes(n, "key", kv.getKey());
+        putBytes(n, "value", kv.getValue());
         n.put("version", kv.getVersion());
         n.put("create_revision", kv.getCreateRevision());
         n.put("mod_revision", kv.getModRevision());
         return n;
     }
 
-    @Command(name = "put", description = "Set a key to a value.")
+    /** UTF-8 text as a string; other bytes as {@code NAME_base64}, so that JSON output never alters them. */
+    static void putBytes(ObjectNode n, String name, ByteString bytes) {
+        if (bytes.isValidUtf8()) {
+            n.put(name, bytes.toStringUtf8());
+        } else {
+            n.put(name + "_base64", java.util.Base64.getEncoder().encodeToString(bytes.toByteArray()));
+        }
+    }
+
+    @Command(name = "put", description = {"Set a key to a value.",
+            "The value comes from the command line, from standard input (VALUE -) or from a file (--from-file), "
+                    + "stored byte for byte."})
     static final class Put extends ClientCommand {
         @Parameters(index = "0", paramLabel = "KEY")
         String key;
-        @Parameters(index = "1", paramLabel = "VALUE")
+        @Parameters(index = "1", paramLabel = "VALUE", arity = "0..1", description = "The value; - reads standard input.")
         String value;
+        @picocli.CommandLine.Mixin
+        ValueInput input;
 
         @Override
         int run(RaftKvClient client) {
-            PutResponse r = client.put(key, value);
+            PutResponse r = client.put(ByteString.copyFromUtf8(key), input.read(spec.commandLine(), value, "VALUE"));
             ObjectNode n = kvJson(r.getKv());
             n.put("revision", r.getHeader().getRevision());
             out.print("OK (revision " + r.getHeader().getRevision() + ", version " + r.getKv().getVersion() + ")", n);
@@ -94,8 +107,9 @@ final class KvCommands {
         }
     }
 
-    @Command(name = "cas", description = "Compare and swap: set KEY to NEW_VALUE only if it currently has the "
-            + "expected value or version (exit status 1 if not).")
+    @Command(name = "cas", description = {"Compare and swap: set KEY to NEW_VALUE only if it currently has the "
+            + "expected value or version (exit status 1 if not).",
+            "NEW_VALUE - reads standard input; --from-file reads a file."})
     static final class Cas extends ClientCommand {
         static final class Expected {
             @Option(names = "--expected", paramLabel = "VALUE", description = "The value the key must have now.")
@@ -109,13 +123,18 @@ final class KvCommands {
         Expected expected;
         @Parameters(index = "0", paramLabel = "KEY")
         String key;
-        @Parameters(index = "1", paramLabel = "NEW_VALUE")
+        @Parameters(index = "1", paramLabel = "NEW_VALUE", arity = "0..1")
         String newValue;
+        @picocli.CommandLine.Mixin
+        ValueInput input;
 
         @Override
         int run(RaftKvClient client) {
-            CompareAndSwapResponse r = expected.value != null ? client.casValue(key, expected.value, newValue)
-                    : client.casVersion(key, expected.version, newValue);
+            ByteString k = ByteString.copyFromUtf8(key);
+            ByteString v = input.read(spec.commandLine(), newValue, "NEW_VALUE");
+            CompareAndSwapResponse r = expected.value != null
+                    ? client.casValue(k, ByteString.copyFromUtf8(expected.value), v)
+                    : client.casVersion(k, expected.version, v);
             ObjectNode n = r.hasKv() ? kvJson(r.getKv()) : Output.object();
             n.put("succeeded", r.getSucceeded());
             n.put("revision", r.getHeader().getRevision());
@@ -127,13 +146,21 @@ final class KvCommands {
         }
     }
 
-    @Command(name = "list", description = "List keys with a prefix, in byte order.")
+    @Command(name = "list", description = {"List keys with a prefix, in byte order: every one, page by page, unless "
+            + "--limit says otherwise.",
+            "Text: KEY<TAB>VALUE per line; a limit that leaves keys out says so on stderr, with how to go on."})
     static final class List extends ClientCommand {
+        /** Keys per request (the server caps a page at 10000). */
+        static final int PAGE = 1000;
+
         @Parameters(index = "0", paramLabel = "PREFIX", defaultValue = "", description = "Default: every key.")
         String prefix;
-        @Option(names = "--limit", description = "At most this many keys (default ${DEFAULT-VALUE}; 0: all).",
-                defaultValue = "1000")
-        int limit;
+        @Option(names = "--limit", paramLabel = "N", description = "At most N keys (default ${DEFAULT-VALUE}: all).",
+                defaultValue = "0")
+        long limit;
+        @Option(names = "--after", paramLabel = "KEY", description = "Start after this key (to go on where a "
+                + "--limit stopped).")
+        String after;
         @Option(names = "--keys-only", description = "Print keys without values.")
         boolean keysOnly;
         @Option(names = "--serializable", description = "Read from the answering node's local state, possibly stale.")
@@ -144,36 +171,47 @@ final class KvCommands {
             if (limit < 0) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--limit must be >= 0");
             }
+            java.io.PrintWriter text = spec.commandLine().getOut();
             ArrayNode items = Output.object().arrayNode();
-            StringBuilder text = new StringBuilder();
-            ByteString after = ByteString.EMPTY;
+            ByteString from = after == null ? ByteString.EMPTY : ByteString.copyFromUtf8(after);
+            ByteString last = from;
             long revision = 0;
-            int listed = 0;
+            long listed = 0;
             boolean more;
             do {
-                int page = limit == 0 ? 1000 : Math.min(1000, limit - listed);
+                int page = (int) (limit == 0 ? PAGE : Math.min(PAGE, limit - listed));
                 RangeResponse r = client.range(RangeRequest.newBuilder().setPrefix(ByteString.copyFromUtf8(prefix))
-                        .setLimit(page).setContinuationKey(after).setKeysOnly(keysOnly)
+                        .setLimit(page).setContinuationKey(from).setKeysOnly(keysOnly)
                         .setConsistency(serializable ? Consistency.SERIALIZABLE : Consistency.LINEARIZABLE).build());
-                revision = r.getHeader().getRevision();
+                revision = revision == 0 ? r.getHeader().getRevision() : revision;
                 for (KeyValue kv : r.getKvsList()) {
-                    items.add(kvJson(kv));
-                    text.append(kv.getKey().toStringUtf8());
-                    if (!keysOnly) {
-                        text.append('\t').append(kv.getValue().toStringUtf8());
+                    if (out.json()) {
+                        items.add(kvJson(kv));
+                    } else {
+                        // Streamed: a million keys need not fit in memory twice.
+                        text.println(keysOnly ? kv.getKey().toStringUtf8()
+                                : kv.getKey().toStringUtf8() + '\t' + kv.getValue().toStringUtf8());
                     }
-                    text.append('\n');
+                    last = kv.getKey();
                 }
                 listed += r.getKvsCount();
-                after = r.getNextKey();
+                from = r.getNextKey();
                 more = r.getMore();
             } while (more && (limit == 0 || listed < limit));
-            ObjectNode n = Output.object();
-            n.set("kvs", items);
-            n.put("count", listed);
-            n.put("more", more);
-            n.put("revision", revision);
-            out.print(text.length() == 0 ? "" : text.substring(0, text.length() - 1), n);
+            text.flush();
+            if (out.json()) {
+                ObjectNode n = Output.object();
+                n.set("kvs", items);
+                n.put("count", listed);
+                n.put("more", more);
+                n.put("revision", revision);
+                out.print(null, n);
+            }
+            if (more) {
+                spec.commandLine().getErr().println("listed " + listed + " keys, more follow: --limit 0 lists all, "
+                        + "--after '" + last.toStringUtf8() + "' goes on");
+                spec.commandLine().getErr().flush();
+            }
             return ExitCodes.OK;
         }
     }

@@ -1,7 +1,5 @@
 package io.raftkv.cli;
 
-import io.raftkv.client.RaftKvException;
-import io.raftkv.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,15 +9,18 @@ import picocli.CommandLine.Command;
  * Exit statuses are listed in {@link ExitCodes}.
  */
 @Command(name = "raftkv", mixinStandardHelpOptions = true, version = "raftkv 0.1.0",
+        // INHERIT: every subcommand, present and future, gets -h/--help and -V/--version and this footer.
+        scope = CommandLine.ScopeType.INHERIT,
         description = "A strongly consistent, replicated key-value store on Raft.",
         subcommands = {KvCommands.Put.class, KvCommands.Get.class, KvCommands.Delete.class, KvCommands.Cas.class,
                 KvCommands.List.class, AdminCommands.Status.class, AdminCommands.Members.class,
                 AdminCommands.AddLearner.class, AdminCommands.Promote.class, AdminCommands.Remove.class,
                 AdminCommands.TransferLeader.class, AdminCommands.Snapshot.class, NodeCommand.class,
                 LocalCommand.class, io.raftkv.loadgen.BenchCommand.class, ClusterBenchCommand.class,
-                WarmUpCommand.class},
-        footer = {"", "Exit status: 0 ok, 1 not found / CAS condition failed, 2 usage, 3 unavailable or timeout,",
-                "4 invalid request, 5 refused (membership/leadership rules), 6 bad configuration, 70 internal."})
+                WarmUpCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Exit status: 0 ok, 1 not found / CAS condition failed, 2 usage, 3 unavailable or timeout",
+                "(status: no quorum), 4 invalid request, 5 refused (membership/leadership rules), 6 bad configuration,",
+                "7 degraded (status: quorum, but a member is down), 70 internal."})
 public final class RaftKvCli implements Runnable {
 
     @CommandLine.Spec
@@ -35,19 +36,8 @@ public final class RaftKvCli implements Runnable {
         CommandLine cl = new CommandLine(new RaftKvCli());
         cl.setOut(out);
         cl.setErr(err);
-        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof RaftKvException k) {
-                commandLine.getErr().println("error: " + (k.reason().isEmpty() ? k.code() : k.reason()) + ": "
-                        + k.getMessage());
-                return ExitCodes.of(k);
-            }
-            if (e instanceof ConfigException c) {
-                commandLine.getErr().println(c.getMessage());
-                return ExitCodes.CONFIG;
-            }
-            commandLine.getErr().println("error: " + e);
-            return ExitCodes.INTERNAL;
-        });
+        cl.setParameterExceptionHandler(CliErrors::usage);
+        cl.setExecutionExceptionHandler(CliErrors::execution);
         return cl.execute(args);
     }
 

@@ -2,6 +2,7 @@ package io.raftkv.client;
 
 import com.google.protobuf.ByteString;
 import com.google.rpc.ErrorInfo;
+import io.grpc.ConnectivityState;
 import io.grpc.Deadline;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -41,7 +42,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -61,17 +61,39 @@ import java.util.function.Function;
  */
 public final class RaftKvClient implements AutoCloseable {
 
-    /** How a client talks to a cluster. */
-    public record Options(Duration deadline, Duration attemptTimeout, Duration initialBackoff, Duration maxBackoff) {
+    /**
+     * How a client talks to a cluster.
+     *
+     * @param noLeaderGrace how long a request may fail for want of a leader before the client asks every member
+     *                      for its status; if so many voters are unreachable (connection refused, unknown host)
+     *                      that the others are no majority, no leader can be elected until members come back, so
+     *                      the request fails then ("no leader: 1 of 3 members answered; ...") instead of at its
+     *                      deadline. Longer than an election timeout, so that an election in progress is not
+     *                      mistaken for a lost quorum; a member that is only slow never counts as lost.
+     */
+    public record Options(Duration deadline, Duration attemptTimeout, Duration initialBackoff, Duration maxBackoff,
+                          Duration noLeaderGrace) {
+        /** With the default no-leader grace (2 s). */
+        public Options(Duration deadline, Duration attemptTimeout, Duration initialBackoff, Duration maxBackoff) {
+            this(deadline, attemptTimeout, initialBackoff, maxBackoff, Duration.ofSeconds(2));
+        }
+
         public static Options defaults() {
             return new Options(Duration.ofSeconds(10), Duration.ofSeconds(3), Duration.ofMillis(20),
                     Duration.ofMillis(500));
         }
 
         public Options withDeadline(Duration d) {
-            return new Options(d, attemptTimeout, initialBackoff, maxBackoff);
+            return new Options(d, attemptTimeout, initialBackoff, maxBackoff, noLeaderGrace);
+        }
+
+        public Options withNoLeaderGrace(Duration d) {
+            return new Options(deadline, attemptTimeout, initialBackoff, maxBackoff, d);
         }
     }
+
+    /** How long each Status call of a health probe may take. */
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
 
     private final List<String> endpoints;
     private final Options options;
@@ -162,6 +184,10 @@ public final class RaftKvClient implements AutoCloseable {
         return join(casValueAsync(utf8(key), utf8(expected), utf8(newValue)));
     }
 
+    public CompareAndSwapResponse casValue(ByteString key, ByteString expected, ByteString newValue) {
+        return join(casValueAsync(key, expected, newValue));
+    }
+
     public CompareAndSwapResponse casVersion(String key, long expectedVersion, String newValue) {
         return join(casVersionAsync(utf8(key), expectedVersion, utf8(newValue)));
     }
@@ -178,7 +204,23 @@ public final class RaftKvClient implements AutoCloseable {
 
     /** The status of one node, as that node sees it (no retries elsewhere). */
     public StatusResponse status(String endpoint) {
-        return join(direct(() -> unary(o -> cluster(channel(endpoint)).status(StatusRequest.getDefaultInstance(), o))));
+        return join(statusAsync(endpoint, options.deadline()));
+    }
+
+    private CompletableFuture<StatusResponse> statusAsync(String endpoint, Duration timeout) {
+        return direct(endpoint, timeout, ch -> unary(o -> cluster(ch).status(StatusRequest.getDefaultInstance(), o)));
+    }
+
+    /**
+     * Asks every endpoint, and every member the answers name, for its status: who answers, who leads, whether a
+     * majority of the voters is up. Never fails; a member that does not answer within {@code perCall} is down.
+     */
+    public ClusterHealth health(Duration perCall) {
+        return join(healthAsync(perCall));
+    }
+
+    public CompletableFuture<ClusterHealth> healthAsync(Duration perCall) {
+        return ClusterProbe.run(endpoints, e -> statusAsync(e, perCall));
     }
 
     /** The leader's status (it alone knows every member's progress). */
@@ -213,7 +255,7 @@ public final class RaftKvClient implements AutoCloseable {
     }
 
     public TakeSnapshotResponse takeSnapshot(String endpoint) {
-        return join(direct(() -> unary(o -> cluster(channel(endpoint)).takeSnapshot(
+        return join(direct(endpoint, options.deadline(), ch -> unary(o -> cluster(ch).takeSnapshot(
                 TakeSnapshotRequest.getDefaultInstance(), o))));
     }
 
@@ -236,32 +278,54 @@ public final class RaftKvClient implements AutoCloseable {
 
     /** Sends to the leader (or a guess), following redirects and retrying within the deadline. */
     private <R> CompletableFuture<R> leaderCall(Function<ManagedChannel, CompletableFuture<R>> attempt) {
-        CompletableFuture<R> result = new CompletableFuture<>();
-        long deadline = System.nanoTime() + options.deadline().toNanos();
+        Call<R> call = new Call<>(attempt, System.nanoTime() + options.deadline().toNanos());
         String first = leader != null ? leader : endpoints.get(Math.floorMod(nextEndpoint.get(), endpoints.size()));
-        tryOnce(attempt, first, 0, deadline, result);
-        return result;
+        tryOnce(call, first, 0);
+        return call.result;
     }
 
-    private <R> void tryOnce(Function<ManagedChannel, CompletableFuture<R>> attempt, String target, int n,
-                             long deadline, CompletableFuture<R> result) {
-        long remaining = deadline - System.nanoTime();
+    /**
+     * One request's retries. Its fields are touched by one attempt at a time (each attempt is started by the
+     * previous one's completion), so they need no lock.
+     */
+    private static final class Call<R> {
+        final Function<ManagedChannel, CompletableFuture<R>> attempt;
+        final long deadline;
+        final long start = System.nanoTime();
+        final CompletableFuture<R> result = new CompletableFuture<>();
+        /** Endpoints where nothing listens (or whose name does not resolve), with the reason. */
+        final Map<String, String> unreachable = new java.util.LinkedHashMap<>();
+        /** Endpoints whose server answered (with an error, or this call would be over). */
+        final java.util.Set<String> answered = new java.util.HashSet<>();
+        boolean probed;
+        long lastProbe;
+        ClusterHealth lastHealth;
+
+        Call(Function<ManagedChannel, CompletableFuture<R>> attempt, long deadline) {
+            this.attempt = attempt;
+            this.deadline = deadline;
+        }
+    }
+
+    private <R> void tryOnce(Call<R> call, String target, int n) {
+        long remaining = call.deadline - System.nanoTime();
         if (remaining <= 0) {
-            result.completeExceptionally(new RaftKvException(Status.Code.DEADLINE_EXCEEDED, "TIMEOUT",
+            call.result.completeExceptionally(new RaftKvException(Status.Code.DEADLINE_EXCEEDED, "TIMEOUT",
                     "no answer within " + options.deadline().toMillis() + " ms", null));
             return;
         }
         long attemptNanos = Math.min(remaining, options.attemptTimeout().toNanos());
         CompletableFuture<R> f;
         try {
-            f = AttemptDeadline.with(attemptNanos, () -> attempt.apply(channel(target)));
+            ManagedChannel ch = channel(target);
+            f = AttemptDeadline.with(attemptNanos, () -> call.attempt.apply(ch));
         } catch (RuntimeException e) {
             f = CompletableFuture.failedFuture(e);
         }
         f.whenComplete((r, e) -> {
             if (e == null) {
                 leader = target;
-                result.complete(r);
+                call.result.complete(r);
                 return;
             }
             Throwable cause = unwrap(e);
@@ -272,12 +336,25 @@ public final class RaftKvClient implements AutoCloseable {
                 String next = info.getMetadataOrThrow(GrpcErrors.LEADER_ADDRESS);
                 leader = next;
                 if (!next.equals(target) && n < 3) {
-                    tryOnce(attempt, next, n + 1, deadline, result); // a redirect needs no pause
+                    tryOnce(call, next, n + 1); // a redirect needs no pause
                     return;
                 }
             }
             if (!retryable(status.getCode(), reason, cause)) {
-                result.completeExceptionally(toException(cause));
+                call.result.completeExceptionally(toException(cause));
+                return;
+            }
+            String unreachable = TransportErrors.unreachable(cause);
+            if (unreachable != null) {
+                call.unreachable.put(target, unreachable);
+            } else {
+                call.answered.add(target);
+            }
+            if (call.answered.isEmpty() && call.unreachable.keySet().containsAll(endpoints)) {
+                // Nothing listens at any endpoint: the cluster is down or the endpoints are wrong, and waiting
+                // for the deadline would only delay saying so.
+                call.result.completeExceptionally(new RaftKvException(Status.Code.UNAVAILABLE, "UNREACHABLE",
+                        "no member answered: " + describe(call.unreachable), cause));
                 return;
             }
             if (leader != null && leader.equals(target)) {
@@ -286,12 +363,58 @@ public final class RaftKvClient implements AutoCloseable {
             String next = leader != null ? leader
                     : endpoints.get(Math.floorMod(nextEndpoint.incrementAndGet(), endpoints.size()));
             long pause = backoffNanos(n);
-            if (System.nanoTime() + pause >= deadline) {
-                result.completeExceptionally(toException(cause));
+            long now = System.nanoTime();
+            if (now + pause >= call.deadline) {
+                call.result.completeExceptionally(gaveUp(call, target, cause));
                 return;
             }
-            scheduler.schedule(() -> tryOnce(attempt, next, n + 1, deadline, result), pause, TimeUnit.NANOSECONDS);
+            long grace = options.noLeaderGrace().toNanos();
+            if (now - call.start >= grace && (!call.probed || now - call.lastProbe >= grace)) {
+                call.probed = true;
+                call.lastProbe = now;
+                long probeNanos = Math.min(PROBE_TIMEOUT.toNanos(), call.deadline - now);
+                healthAsync(Duration.ofNanos(probeNanos)).whenComplete((h, pe) -> {
+                    call.lastHealth = h;
+                    if (h != null && h.anyAnswered() && h.quorumCertainlyLost()) {
+                        call.result.completeExceptionally(new RaftKvException(Status.Code.UNAVAILABLE, "NO_QUORUM",
+                                h.describe(), cause));
+                    } else {
+                        scheduleRetry(call, next, n, pause);
+                    }
+                });
+                return;
+            }
+            scheduleRetry(call, next, n, pause);
         });
+    }
+
+    private <R> void scheduleRetry(Call<R> call, String next, int n, long pauseNanos) {
+        try {
+            scheduler.schedule(() -> tryOnce(call, next, n + 1), pauseNanos, TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            call.result.completeExceptionally(new RaftKvException(Status.Code.CANCELLED, "CLIENT_CLOSED",
+                    "the client was closed", null));
+        }
+    }
+
+    /** The error of a request that ran out of time: what the last attempt got, and what is known of the leader. */
+    private RaftKvException gaveUp(Call<?> call, String target, Throwable cause) {
+        RaftKvException last = toException(cause);
+        String within = " (gave up after " + options.deadline().toMillis() + " ms)";
+        ClusterHealth h = call.lastHealth;
+        if (h != null && h.state() == ClusterHealth.State.DOWN) {
+            return new RaftKvException(Status.Code.UNAVAILABLE, "NO_LEADER", h.describe() + within, cause);
+        }
+        String unreachable = TransportErrors.unreachable(cause);
+        String message = unreachable != null ? target + ": " + unreachable : last.getMessage();
+        return new RaftKvException(last.code(), last.reason(), message + within, cause);
+    }
+
+    private static String describe(Map<String, String> unreachable) {
+        StringBuilder sb = new StringBuilder();
+        unreachable.forEach((e, why) -> sb.append(sb.length() == 0 ? "" : ", ").append(e).append(" (").append(why)
+                .append(')'));
+        return sb.toString();
     }
 
     private static boolean retryable(Status.Code code, String reason, Throwable cause) {
@@ -314,8 +437,14 @@ public final class RaftKvClient implements AutoCloseable {
     }
 
     private ManagedChannel channel(String target) {
-        return channels.computeIfAbsent(target, t -> Grpc.newChannelBuilder(t, InsecureChannelCredentials.create())
-                .maxInboundMessageSize(64 << 20).build());
+        ManagedChannel ch = channels.computeIfAbsent(target, t -> Grpc.newChannelBuilder(t,
+                InsecureChannelCredentials.create()).maxInboundMessageSize(64 << 20).build());
+        if (ch.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
+            // gRPC waits out a reconnect backoff (up to 2 minutes) after failures, failing every call meanwhile;
+            // a node that came back must be usable at once.
+            ch.resetConnectBackoff();
+        }
+        return ch;
     }
 
     private static KVGrpc.KVStub kv(ManagedChannel ch) {
@@ -326,9 +455,26 @@ public final class RaftKvClient implements AutoCloseable {
         return AttemptDeadline.apply(ClusterGrpc.newStub(ch));
     }
 
-    /** A call to one given node, bounded by the client's deadline (no retries elsewhere). */
-    private <R> CompletableFuture<R> direct(java.util.function.Supplier<CompletableFuture<R>> call) {
-        return AttemptDeadline.with(options.deadline().toNanos(), call);
+    /** A call to one given node, bounded by {@code timeout} (no retries elsewhere); errors name the node. */
+    private <R> CompletableFuture<R> direct(String endpoint, Duration timeout,
+                                            Function<ManagedChannel, CompletableFuture<R>> call) {
+        CompletableFuture<R> f;
+        try {
+            ManagedChannel ch = channel(endpoint);
+            f = AttemptDeadline.with(timeout.toNanos(), () -> call.apply(ch));
+        } catch (RuntimeException e) {
+            f = CompletableFuture.failedFuture(e);
+        }
+        return f.exceptionallyCompose(e -> {
+            Throwable cause = unwrap(e);
+            String unreachable = TransportErrors.unreachable(cause);
+            if (unreachable == null && Status.fromThrowable(cause).getCode() != Status.Code.DEADLINE_EXCEEDED) {
+                return CompletableFuture.failedFuture(cause);
+            }
+            RaftKvException k = toException(cause);
+            return CompletableFuture.failedFuture(new RaftKvException(k.code(), k.reason(), endpoint + ": "
+                    + (unreachable != null ? unreachable : "no answer within " + timeout.toMillis() + " ms"), cause));
+        });
     }
 
     /** Adapts one unary call to a future. */
@@ -364,10 +510,7 @@ public final class RaftKvClient implements AutoCloseable {
     }
 
     private static Throwable unwrap(Throwable t) {
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
+        return TransportErrors.unwrap(t);
     }
 
     private static String reasonOf(Throwable e) {

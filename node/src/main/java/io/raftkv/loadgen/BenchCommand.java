@@ -1,5 +1,6 @@
 package io.raftkv.loadgen;
 
+import io.raftkv.cli.ClientOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,6 +24,7 @@ import java.util.regex.Pattern;
         description = {"Drive a workload against RaftKV, etcd or an in-process map, and report throughput, "
                 + "latency percentiles (HdrHistogram) and errors by kind.",
                 "Examples:",
+                "  raftkv bench put --clients 16 --total 10000 --val-size 256   (the local cluster)",
                 "  raftkv bench put --target raftkv://127.0.0.1:7001 --clients 64 --conns 8 --total 100000",
                 "  raftkv bench get --consistency s --target etcd://127.0.0.1:2379 --duration 20s --prefill"})
 public final class BenchCommand implements Callable<Integer> {
@@ -31,8 +33,10 @@ public final class BenchCommand implements Callable<Integer> {
             description = "put, get, mixed or cas")
     Workload workload;
 
-    @Option(names = "--target", required = true, paramLabel = "URI",
-            description = "raftkv://host:port[,host:port…], etcd://host:port[,…] or mem://")
+    @Option(names = "--target", paramLabel = "URI",
+            description = "raftkv://host:port[,host:port…], etcd://host:port[,…] or mem:// (default: raftkv:// and "
+                    + "$RAFTKV_ENDPOINTS, or the local cluster's " + ClientOptions.DEFAULT_ENDPOINTS + ", as for "
+                    + "every other command)")
     String target;
 
     @Option(names = "--clients", paramLabel = "N", description = "concurrent clients, one operation in flight each "
@@ -107,7 +111,9 @@ public final class BenchCommand implements Callable<Integer> {
             if (!output.equals("table") && !output.equals("json")) {
                 throw new IllegalArgumentException("--output must be table or json, got " + output);
             }
-            options = BenchOptions.builder().target(target).workload(workload).consistency(consistency)
+            String uri = target != null ? target
+                    : "raftkv://" + String.join(",", ClientOptions.endpointList(null));
+            options = BenchOptions.builder().target(uri).workload(workload).consistency(consistency)
                     .readRatio(readRatio).clients(clients).connections(connections).totalOps(total)
                     .duration(duration).warmup(warmup).keySize(keySize).valueSize(valueSize).keySpace(keySpace)
                     .rateLimit(rate).prefill(prefill).seed(seed).build();
@@ -116,6 +122,7 @@ public final class BenchCommand implements Callable<Integer> {
             return 2;
         }
         BenchReport report;
+        ClientOptions.quietGrpcLogging();
         try {
             report = LoadGenerator.run(options, quiet ? ProgressListener.NONE : new ProgressLine(System.err));
         } catch (IllegalArgumentException | IllegalStateException e) {

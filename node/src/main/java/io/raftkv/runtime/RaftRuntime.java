@@ -274,6 +274,12 @@ public final class RaftRuntime implements AutoCloseable {
     public CompletableFuture<TransferResult> transferLeadership(long target) {
         CompletableFuture<TransferResult> f = new CompletableFuture<>();
         enqueue(() -> {
+            if (node.role() != Role.LEADER) {
+                // Only the leader knows which voter is most caught up; a follower must point to it rather than
+                // answer "no other voter" from its empty progress table.
+                f.complete(TransferResult.NOT_LEADER);
+                return;
+            }
             long t = target == RaftNode.NONE ? bestTransferTarget() : target;
             f.complete(t == RaftNode.NONE ? TransferResult.NOT_A_VOTER : node.transferLeadership(t));
         });
