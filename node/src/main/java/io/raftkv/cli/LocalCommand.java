@@ -72,11 +72,17 @@ final class LocalCommand implements Callable<Integer> {
         DataDirLock launcherLock;
         try {
             launcherLock = LocalDirectory.lockForLauncher(dir);
+        } catch (LocalDirectory.InUseException e) {
+            err.println("error: " + e.getMessage());
+            return ExitCodes.CONFIG;
+        }
+        try {
             LocalDirectory.requireNoNodeRunning(dir);
             if (clean) {
                 LocalDirectory.clean(dir);
             }
         } catch (LocalDirectory.InUseException e) {
+            launcherLock.close();
             err.println("error: " + e.getMessage());
             return ExitCodes.CONFIG;
         }
