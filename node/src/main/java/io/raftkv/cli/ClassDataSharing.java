@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ClassDataSharing {
     private static final long BUILD_TIMEOUT_SECONDS = 120;
+    private static final long PROGRESS_EVERY_SECONDS = 5;
 
     private ClassDataSharing() {
     }
@@ -35,9 +36,13 @@ final class ClassDataSharing {
         try {
             if (!Files.isRegularFile(archive)
                     || Files.getLastModifiedTime(archive).compareTo(Files.getLastModifiedTime(jar.get())) < 0) {
-                progress.println("building the class-data-sharing archive for node start-up (once): " + archive);
+                progress.println("building the class-data-sharing archive for node start-up (once, a few seconds): "
+                        + archive);
                 progress.flush();
-                build(archive);
+                long started = System.nanoTime();
+                build(archive, progress);
+                progress.printf("class-data-sharing archive built in %.1f s%n", (System.nanoTime() - started) / 1e9);
+                progress.flush();
             }
             return List.of("-XX:SharedArchiveFile=" + archive);
         } catch (IOException e) {
@@ -49,7 +54,7 @@ final class ClassDataSharing {
         }
     }
 
-    private static void build(Path archive) throws IOException, InterruptedException {
+    private static void build(Path archive, PrintWriter progress) throws IOException, InterruptedException {
         // A private temporary name, moved into place when complete: two first runs at once both build, and
         // neither ever sees the other's half-written file.
         Path tmp = archive.resolveSibling(archive.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
@@ -60,9 +65,16 @@ final class ClassDataSharing {
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), RaftKvCli.class.getName(), "warm-up"));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
-            if (!p.waitFor(BUILD_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException("the warm-up run took over " + BUILD_TIMEOUT_SECONDS + " s; see " + log);
+            // A line every few seconds, so that a slow first run never looks hung.
+            long waited = 0;
+            while (!p.waitFor(PROGRESS_EVERY_SECONDS, TimeUnit.SECONDS)) {
+                waited += PROGRESS_EVERY_SECONDS;
+                if (waited >= BUILD_TIMEOUT_SECONDS) {
+                    p.destroyForcibly();
+                    throw new IOException("the warm-up run took over " + BUILD_TIMEOUT_SECONDS + " s; see " + log);
+                }
+                progress.println("  still building the archive (" + waited + " s; the warm-up run's log: " + log + ")");
+                progress.flush();
             }
             if (p.exitValue() != 0 || !Files.isRegularFile(tmp) || Files.size(tmp) == 0) {
                 throw new IOException("the warm-up run failed (exit " + p.exitValue() + "); see " + log);

@@ -61,7 +61,12 @@ final class ClusterBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
-        LocalCluster.deleteTree(dir);
+        try {
+            LocalDirectory.cleanUnlessInUse(dir); // never a directory a running local cluster holds
+        } catch (LocalDirectory.InUseException e) {
+            spec.commandLine().getErr().println("error: " + e.getMessage());
+            return ExitCodes.CONFIG;
+        }
         ObjectNode result = Output.object();
         result.put("nodes", nodes);
         result.put("cores", Runtime.getRuntime().availableProcessors());

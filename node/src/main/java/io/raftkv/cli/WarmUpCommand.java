@@ -68,7 +68,7 @@ final class WarmUpCommand implements Callable<Integer> {
                 get(http, "/metrics");
             }
         } finally {
-            LocalCluster.deleteTree(dir);
+            deletePrivateTree(dir);
         }
         spec.commandLine().getOut().println("warm-up done");
         return ExitCodes.OK;
@@ -99,6 +99,15 @@ final class WarmUpCommand implements Callable<Integer> {
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
+        }
+    }
+
+    /** Deletes this run's own temporary directory, once its node has stopped (nobody else knows the path). */
+    private static void deletePrivateTree(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
         }
     }
 }

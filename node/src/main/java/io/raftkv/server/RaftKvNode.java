@@ -148,7 +148,7 @@ public final class RaftKvNode implements AutoCloseable {
         } catch (IOException e) {
             runtime.close(Duration.ZERO);
             transport.close();
-            throw new IOException("cannot listen on " + config.listen() + ": " + e.getMessage(), e);
+            throw new StartupFailure("cannot listen on " + config.listen() + " (listen): " + e.getMessage(), e);
         }
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(t -> {
             Thread th = new Thread(t, "raft-" + id + "-housekeeping");
@@ -178,7 +178,7 @@ public final class RaftKvNode implements AutoCloseable {
                         () -> runtime.handOffLeadership(PRESTOP_HANDOFF_WAIT), metrics);
             } catch (IOException e) {
                 close(Duration.ZERO);
-                throw new IOException("cannot listen on " + config.http() + " (http): " + e.getMessage(), e);
+                throw new StartupFailure("cannot listen on " + config.http() + " (http): " + e.getMessage(), e);
             }
             log.info("node {} serving HTTP on {}", id, config.http());
         } else {
@@ -283,10 +283,14 @@ public final class RaftKvNode implements AutoCloseable {
         return http == null ? -1 : http.port();
     }
 
-    /** One line about this node's Raft state, for /readyz and logs. */
+    /**
+     * One line about this node's Raft state, for /readyz and logs. It names the process and the cluster too, so
+     * that {@code raftkv local} can tell the node it started from anything else answering on the same port.
+     */
     public String describe() {
         RaftRuntime.View v = runtime.view();
-        return "node " + id + " role " + v.role() + " term " + v.term() + " leader " + v.leader() + " commit "
+        return "node " + id + " pid " + ProcessHandle.current().pid() + " cluster " + config.clusterName()
+                + " role " + v.role() + " term " + v.term() + " leader " + v.leader() + " commit "
                 + v.commitIndex() + " applied " + runtime.appliedIndex()
                 + (runtime.membership().isMember(id) ? "" : " (not a member yet)");
     }

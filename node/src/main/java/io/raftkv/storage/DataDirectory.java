@@ -7,8 +7,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +21,7 @@ import java.util.zip.CRC32C;
  * exclusive lock held while the node runs. A node refuses a directory that belongs to another cluster or node
  * (it would vote with someone else's log), and a second process refuses a directory already in use.
  * <pre>
- *   LOCK       lock file (holds the owner's PID, for the error message)
+ *   LOCK       lock file (holds the owner's PID, for the error message): {@link DataDirLock}
  *   IDENTITY   cluster and node ID, with a checksum
  *   wal/       log segments
  *   snap/      snapshots
@@ -32,17 +30,14 @@ import java.util.zip.CRC32C;
 public final class DataDirectory implements Closeable {
 
     private static final Logger log = LoggerFactory.getLogger(DataDirectory.class);
-    private static final String LOCK = "LOCK";
     private static final String IDENTITY = "IDENTITY";
     private static final Pattern CLUSTER_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,252}");
 
     private final Path root;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    private final DataDirLock lock;
 
-    private DataDirectory(Path root, FileChannel lockChannel, FileLock lock) {
+    private DataDirectory(Path root, DataDirLock lock) {
         this.root = root;
-        this.lockChannel = lockChannel;
         this.lock = lock;
     }
 
@@ -53,39 +48,39 @@ public final class DataDirectory implements Closeable {
      *         or holds data but no identity
      */
     public static DataDirectory open(Path root, String clusterId, long nodeId, FileIo io) throws IOException {
-        if (clusterId == null || !CLUSTER_ID.matcher(clusterId).matches()) {
-            throw new IllegalArgumentException("cluster ID must be 1-253 characters of [A-Za-z0-9._:-], got '"
-                    + clusterId + "'");
-        }
-        Files.createDirectories(root);
-        FileChannel channel = io.open(root.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
-        DataDirectory dir = null;
+        checkClusterId(clusterId);
+        DataDirLock lock;
         try {
-            FileLock lock;
-            try {
-                lock = channel.tryLock();
-            } catch (OverlappingFileLockException e) {
-                throw new IOException("data directory " + root + " is already open in this process");
-            }
-            if (lock == null) {
-                throw new IOException("data directory " + root + " is in use by another process"
-                        + ownerDescription(channel) + "; refusing to start a second node on it");
-            }
-            channel.truncate(0);
-            channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
-            dir = new DataDirectory(root, channel, lock);
+            lock = DataDirLock.acquire(root, io);
+        } catch (DataDirLock.HeldException e) {
+            throw new DataDirLock.HeldException(root, e.holderPid(), "data directory " + e.getMessage()
+                    + "; refusing to start a second node on it");
+        }
+        return open(lock, clusterId, nodeId, io);
+    }
+
+    /**
+     * Checks, or on first use records, the identity of the directory {@code lock} holds; the directory owns the
+     * lock from here on (closing it releases the lock), also when this throws.
+     */
+    public static DataDirectory open(DataDirLock lock, String clusterId, long nodeId, FileIo io) throws IOException {
+        DataDirectory dir = new DataDirectory(lock.dir(), lock);
+        try {
+            checkClusterId(clusterId);
             dir.checkIdentity(clusterId, nodeId, io);
             Files.createDirectories(dir.walDir());
             Files.createDirectories(dir.snapshotDir());
             return dir;
         } catch (IOException | RuntimeException e) {
-            if (dir != null) {
-                dir.close();
-            } else {
-                channel.close();
-            }
+            dir.close();
             throw e;
+        }
+    }
+
+    private static void checkClusterId(String clusterId) {
+        if (clusterId == null || !CLUSTER_ID.matcher(clusterId).matches()) {
+            throw new IllegalArgumentException("cluster ID must be 1-253 characters of [A-Za-z0-9._:-], got '"
+                    + clusterId + "'");
         }
     }
 
@@ -117,13 +112,7 @@ public final class DataDirectory implements Closeable {
 
     @Override
     public void close() throws IOException {
-        try {
-            if (lock.isValid()) {
-                lock.release();
-            }
-        } finally {
-            lockChannel.close();
-        }
+        lock.close();
     }
 
     private void checkIdentity(String clusterId, long nodeId, FileIo io) throws IOException {
@@ -193,16 +182,5 @@ public final class DataDirectory implements Closeable {
             throw new CorruptStorageException(file, 0, "identity file has a bad node ID");
         }
         return fields;
-    }
-
-    private static String ownerDescription(FileChannel channel) {
-        try {
-            ByteBuffer buf = ByteBuffer.allocate(32);
-            channel.read(buf, 0);
-            String pid = new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII).trim();
-            return pid.isEmpty() ? "" : " (PID " + pid + ")";
-        } catch (IOException e) {
-            return "";
-        }
     }
 }

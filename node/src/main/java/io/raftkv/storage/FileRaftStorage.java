@@ -49,6 +49,12 @@ public final class FileRaftStorage implements RaftStorage {
         return new FileRaftStorage(config, dir);
     }
 
+    /** As {@link #open(StorageConfig)}, in a directory whose lock the caller already took (it passes to storage). */
+    public static FileRaftStorage open(StorageConfig config, DataDirLock lock) throws IOException {
+        DataDirectory dir = DataDirectory.open(lock, config.clusterId(), config.nodeId(), config.fileIo());
+        return new FileRaftStorage(config, dir);
+    }
+
     @Override
     public synchronized RecoveredState recover() throws IOException {
         if (wal != null) {

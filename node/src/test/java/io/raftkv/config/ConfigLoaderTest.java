@@ -83,6 +83,34 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void everyProblemOfEverySourceIsReportedAtOnceNamingItsSource() throws Exception {
+        Path file = yaml("""
+                node-id: one
+                raft: {tick-ms: 0}
+                snapshot: {threshhold-entries: 5}
+                peers: 7
+                """);
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file,
+                Map.of("RAFTKV_SNAPSHOT_KEEP", "many", "RAFTKV_LIMITS_MAX_KEY_BYTES", "0"),
+                List.of(new ConfigLoader.Setting("log-level", "loud", "flag --log-level"),
+                        new ConfigLoader.Setting("listen", "nowhere", "flag --listen"))));
+        String fromFile = " (from config file " + file + ")";
+        assertThat(e.problems()).contains(
+                "config file " + file + ": unknown setting 'snapshot.threshhold-entries' (known settings: "
+                        + String.join(", ", ConfigLoader.KEYS) + ")",
+                "node-id: 'one' is not a whole number" + fromFile,
+                "snapshot.keep: 'many' is not a whole number (up to 2147483647) (from environment variable "
+                        + "RAFTKV_SNAPSHOT_KEEP)",
+                "raft.tick-ms: must be 1..10000, got 0" + fromFile,
+                "limits.max-key-bytes: must be 1..65536, got 0 (from environment variable RAFTKV_LIMITS_MAX_KEY_BYTES)",
+                "log-level: must be one of " + NodeConfig.LOG_LEVELS + ", got 'loud' (from flag --log-level)",
+                "listen: 'nowhere' is not host:port (from flag --listen)");
+        assertThat(e.problems()).anyMatch(p -> p.startsWith("peers: '7' cannot be read") && p.endsWith(fromFile));
+        // The file's wrong node-id fell back to the default, which is then reported as missing too.
+        assertThat(e.problems()).hasSize(9);
+    }
+
+    @Test
     void typosAndWrongTypesAreExplained() throws Exception {
         ConfigException typo = assertThrows(ConfigException.class,
                 () -> ConfigLoader.load(yaml("node-id: 1\nsnapshot: {threshhold-entries: 5}\n"), Map.of(), Map.of()));
@@ -125,7 +153,8 @@ class ConfigLoaderTest {
         ConfigException bad = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of(),
                 Map.of("kubernetes.stateful-set", "kv", "kubernetes.service", "kv-peers", "kubernetes.namespace",
                         "prod", "kubernetes.port", "7001", "kubernetes.replicas", "3", "kubernetes.pod-name", "other-0")));
-        assertThat(bad.problems()).containsExactly("kubernetes.pod-name: 'other-0' is not a pod of stateful set 'kv'");
+        assertThat(bad.problems()).containsExactly("kubernetes.pod-name: 'other-0' is not a pod of stateful set 'kv'"
+                + " (from flag --set kubernetes.pod-name)");
     }
 
     @Test

@@ -97,7 +97,7 @@ class DataDirectoryTest {
 
             assertThatThrownBy(() -> DataDirectory.open(dir, CLUSTER, NODE, FileIo.DEFAULT))
                     .isInstanceOf(IOException.class).hasMessageContaining("in use by another process")
-                    .hasMessageContaining("PID " + child.pid());
+                    .hasMessageContaining("(pid " + child.pid() + ")");
         } finally {
             child.destroyForcibly();
             assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
