@@ -36,7 +36,7 @@ public final class ActionExecutor {
                     return Optional.of("the StatefulSet does not exist and its spec cannot be applied");
                 }
                 sts.scale(s.replicas());
-            } else if (action instanceof Action.ExpandVolumeClaim e) {
+            } else if (action instanceof Action.ExpandVolumeClaim e && storageSize != null) {
                 client.persistentVolumeClaims().inNamespace(names.namespace()).withName(names.claim(e.ordinal()))
                         .edit(c -> {
                             c.getSpec().getResources().getRequests().put("storage",

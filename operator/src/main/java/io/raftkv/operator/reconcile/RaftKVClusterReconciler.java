@@ -160,7 +160,8 @@ public class RaftKVClusterReconciler implements Reconciler<RaftKVCluster> {
             }
         }
         Optional<String> error = executor.execute(decision.action(), names, client, podIps::get,
-                !statefulSetApplied, primary.getSpec().getStorage().getSize());
+                !statefulSetApplied, primary.getSpec().getStorage() == null ? null
+                        : primary.getSpec().getStorage().getSize());
         claimOwners.apply(client, primary, claims, decision.bootstrapped());
         if (decision.clearForceScaleDown()) {
             clearForceScaleDown(client, primary);
