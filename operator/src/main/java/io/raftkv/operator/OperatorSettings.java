@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
  * @param leaseNamespace       namespace of the leader-election Lease; empty = no leader election, for a
  *                             single local process (LEADER_ELECTION_NAMESPACE, usually the pod's namespace)
  * @param identity             this replica's name in the Lease (POD_NAME)
- * @param reconciler           reconciler tuning (MAX_CATCH_UP_LAG, STEADY_RESYNC_SECONDS)
+ * @param reconciler           reconciler tuning (MAX_CATCH_UP_LAG, STEADY_RESYNC_SECONDS, CLUSTER_DOMAIN)
  */
 public record OperatorSettings(Set<String> watchNamespaces, int httpPort, Optional<String> leaseNamespace,
                                String identity, ReconcilerSettings reconciler) {
@@ -34,7 +34,8 @@ public record OperatorSettings(Set<String> watchNamespaces, int httpPort, Option
                 Long.parseLong(env.getOrDefault("MAX_CATCH_UP_LAG", Long.toString(defaults.maxCatchUpLag()))),
                 defaults.statusTimeout(), defaults.activeInterval(),
                 Duration.ofSeconds(Long.parseLong(env.getOrDefault("STEADY_RESYNC_SECONDS",
-                        Long.toString(defaults.steadyInterval().toSeconds())))));
+                        Long.toString(defaults.steadyInterval().toSeconds())))),
+                env.getOrDefault("CLUSTER_DOMAIN", defaults.clusterDomain()));
         return new OperatorSettings(namespaces, httpPort, lease, identity, reconciler);
     }
 }

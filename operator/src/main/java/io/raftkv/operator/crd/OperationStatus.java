@@ -23,6 +23,10 @@ public class OperationStatus {
     @JsonPropertyDescription("When the step was taken (RFC 3339).")
     private String startedAt;
 
+    @JsonPropertyDescription("When the operator saw the step's subject back and caught up (RFC 3339); empty while "
+            + "the step is under way.")
+    private String finishedAt;
+
     public OperationStatus() {
     }
 
@@ -66,6 +70,14 @@ public class OperationStatus {
         this.reason = reason;
     }
 
+    public String getFinishedAt() {
+        return finishedAt;
+    }
+
+    public void setFinishedAt(String finishedAt) {
+        this.finishedAt = finishedAt;
+    }
+
     public String getStartedAt() {
         return startedAt;
     }
@@ -78,11 +90,11 @@ public class OperationStatus {
     public boolean equals(Object o) {
         return o instanceof OperationStatus s && Objects.equals(type, s.type) && Objects.equals(pod, s.pod)
                 && Objects.equals(nodeId, s.nodeId) && Objects.equals(reason, s.reason)
-                && Objects.equals(startedAt, s.startedAt);
+                && Objects.equals(startedAt, s.startedAt) && Objects.equals(finishedAt, s.finishedAt);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(type, pod, nodeId, reason, startedAt);
+        return Objects.hash(type, pod, nodeId, reason, startedAt, finishedAt);
     }
 }

@@ -5,12 +5,14 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class RaftKVClusterSpec {
 
+    @io.fabric8.kubernetes.model.annotation.SpecReplicas
     @Min(1)
     @Max(9)
     @Default("3")
@@ -37,6 +39,11 @@ public class RaftKVClusterSpec {
 
     @JsonPropertyDescription("Overrides merged into the pod template.")
     private PodOverrides pod = new PodOverrides();
+
+    @JsonPropertyDescription("DNS domain of the Kubernetes cluster, used in the members' peer addresses. Default: "
+            + "the operator's setting (chart value clusterDomain, cluster.local unless changed).")
+    @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+    private String clusterDomain;
 
     @JsonPropertyDescription("PodDisruptionBudget keeping a majority of members available during voluntary disruptions.")
     private DisruptionBudgetSpec podDisruptionBudget = new DisruptionBudgetSpec();
@@ -95,6 +102,14 @@ public class RaftKVClusterSpec {
 
     public void setPod(PodOverrides pod) {
         this.pod = pod;
+    }
+
+    public String getClusterDomain() {
+        return clusterDomain;
+    }
+
+    public void setClusterDomain(String clusterDomain) {
+        this.clusterDomain = clusterDomain;
     }
 
     public DisruptionBudgetSpec getPodDisruptionBudget() {

@@ -12,8 +12,21 @@ public class RaftKVClusterStatus {
     @JsonPropertyDescription("The metadata.generation this status describes.")
     private Long observedGeneration;
 
+    @io.fabric8.kubernetes.model.annotation.StatusReplicas
     @JsonPropertyDescription("Members the StatefulSet currently runs (it moves one at a time towards spec.replicas).")
     private Integer replicas;
+
+    @io.fabric8.kubernetes.model.annotation.LabelSelector
+    @JsonPropertyDescription("Label selector of the member pods (for the scale subresource).")
+    private String selector;
+
+    @JsonPropertyDescription("How many voters may fail with the cluster still available: voters minus a majority. "
+            + "0 for one or two members.")
+    private Integer faultTolerance;
+
+    @JsonPropertyDescription("True while a scale-down goes on that the raftkv.io/force-scale-down annotation "
+            + "allowed; the operator removes the annotation when that scale-down is done.")
+    private Boolean forceScaleDownUsed;
 
     @JsonPropertyDescription("Members that are healthy: reachable, following the current leader and caught up.")
     private Integer readyReplicas;
@@ -49,6 +62,30 @@ public class RaftKVClusterStatus {
 
     public void setReplicas(Integer replicas) {
         this.replicas = replicas;
+    }
+
+    public String getSelector() {
+        return selector;
+    }
+
+    public void setSelector(String selector) {
+        this.selector = selector;
+    }
+
+    public Integer getFaultTolerance() {
+        return faultTolerance;
+    }
+
+    public void setFaultTolerance(Integer faultTolerance) {
+        this.faultTolerance = faultTolerance;
+    }
+
+    public Boolean getForceScaleDownUsed() {
+        return forceScaleDownUsed;
+    }
+
+    public void setForceScaleDownUsed(Boolean forceScaleDownUsed) {
+        this.forceScaleDownUsed = forceScaleDownUsed;
     }
 
     public Integer getReadyReplicas() {

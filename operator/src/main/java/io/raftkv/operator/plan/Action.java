@@ -73,4 +73,8 @@ public sealed interface Action {
     /** Delete the claim of an ordinal the StatefulSet no longer runs, so a later scale-up starts clean. */
     record DeleteVolumeClaim(int ordinal) implements Action {
     }
+
+    /** Raise the storage request of the claim of pod {@code ordinal} to spec.storage.size (volume expansion). */
+    record ExpandVolumeClaim(int ordinal) implements Action {
+    }
 }

@@ -20,8 +20,9 @@ import java.util.function.Predicate;
  * and which members are healthy. Pure and immutable; the planner and the status both read it.
  *
  * <p>Health follows Strimzi's quorum check: a member counts only if it is reachable, its pod is ready and
- * not terminating, it follows the current leader, and its applied index is within {@code maxCatchUpLag}
- * entries of the leader's commit index.
+ * not terminating, it follows the current leader, its own configuration lists it (so it has replicated the
+ * entry that added it, and by the log matching property everything before), and its applied index is within
+ * {@code maxCatchUpLag} entries of the leader's commit index.
  */
 public final class ClusterView {
 
@@ -90,7 +91,11 @@ public final class ClusterView {
         NodeReport l = leader.get().report().orElseThrow();
         long lag = Math.max(0, l.commitIndex() - r.appliedIndex());
         String problem = null;
-        if (id != l.nodeId() && r.leaderId() != l.nodeId()) {
+        if (!r.isMember(id)) {
+            // Its log lacks the entry that added it: it holds nothing yet, however short the leader's log is
+            // (a lag below maxCatchUpLag alone would pass an empty learner on a young cluster).
+            problem = "has not received the configuration that added it yet";
+        } else if (id != l.nodeId() && r.leaderId() != l.nodeId()) {
             problem = "does not follow the leader";
         } else if (lag > maxCatchUpLag) {
             problem = "lagging " + lag + " entries behind";

@@ -11,9 +11,14 @@ import java.util.List;
  * @param findings     warnings for the user
  * @param bootstrapped whether the cluster exists (to be recorded in status)
  * @param view         the analysed observation, for status
+ * @param forceScaleDownUsed  the override annotation allowed a step of a scale-down still under way (recorded)
+ * @param clearForceScaleDown the scale-down the annotation allowed is done: remove the annotation, so that
+ *                            a later scale-down is not forced without being asked
+ * @param lastStepFinished    the last recorded step's subject is back and caught up (or it disrupts nothing)
  */
 public record Decision(Action action, Progress progress, String message, List<Finding> findings,
-                       boolean bootstrapped, ClusterView view) {
+                       boolean bootstrapped, ClusterView view, boolean forceScaleDownUsed,
+                       boolean clearForceScaleDown, boolean lastStepFinished) {
 
     public Decision {
         findings = List.copyOf(findings);

@@ -22,6 +22,9 @@ import java.util.OptionalLong;
  *
  * <p>Rules, in order (the first that applies wins):
  * <ol>
+ *   <li>Volume claims older than this RaftKVCluster (a deleted cluster of the same name) and nothing recorded
+ *       as bootstrapped: refuse to start on them, unless the user asked to adopt them (then the StatefulSet is
+ *       created with every pod that has such a claim, and those members come back with their data).</li>
  *   <li>No StatefulSet: create it with one pod, which bootstraps the cluster alone. Members are then added
  *       one at a time like any scale-up (etcd-operator's approach), so bootstrap needs no special membership.</li>
  *   <li>Not bootstrapped yet: wait for pod 0's node to create the cluster.</li>
@@ -40,11 +43,19 @@ import java.util.OptionalLong;
  *   <li>Rolling restart: one pod at a time — not-ready pods first, then followers, the leader last after a
  *       leadership transfer — each only when the previously restarted pods are back and caught up and the
  *       others still hold a healthy majority.</li>
+ *   <li>The member the last step restarted or promoted is not back and caught up yet: wait (still progressing).</li>
+ *   <li>Claims smaller than spec.storage.size: expand them one at a time where the StorageClass allows it;
+ *       otherwise (or for a shrink, which Kubernetes cannot do) refuse with a finding.</li>
  * </ol>
+ * An invalid spec is reported (and not applied by the reconciler); every rule still runs on what is observed,
+ * so membership stays safe and status stays true while the spec waits for a fix.
  * The desired size comes only from the spec; a vanished pod is recreated by the StatefulSet and is never read
  * as a scale-down (etcd-operator bug #193).
  */
 public final class Planner {
+
+    /** Set to "true" to bring back the volume claims of a deleted cluster of the same name (rule 0). */
+    public static final String ADOPT_ANNOTATION = "raftkv.io/adopt-volume-claims";
 
     private final long maxCatchUpLag;
 
@@ -66,6 +77,10 @@ public final class Planner {
         private final ClusterView v;
         private final List<Finding> findings = new ArrayList<>();
         private boolean bootstrapped;
+        /** This pass allowed a scale-down step only because of the override annotation. */
+        private boolean forceUsed;
+        /** The StatefulSet's size, -1 without one. */
+        private int size = -1;
 
         Pass(Observation o, ClusterView v) {
             this.o = o;
@@ -77,11 +92,28 @@ public final class Planner {
                 findings.add(Finding.warning("EvenReplicas", o.desiredReplicas() + " members tolerate no more failures than "
                         + (o.desiredReplicas() - 1) + "; an odd size is recommended"));
             }
-            bootstrapped = o.bootstrapped() || v.anyNodeJoined();
+            if (o.desiredReplicas() < 3) {
+                findings.add(Finding.warning("NoFaultTolerance", o.desiredReplicas() + (o.desiredReplicas() == 1
+                        ? " member tolerates" : " members tolerate") + " no failure: losing one member stops the "
+                        + "cluster; 3 members tolerate one failure, 5 tolerate two"));
+            }
+            if (!o.context().specProblems().isEmpty()) {
+                findings.add(Finding.degraded("InvalidSpec", String.join("; ", o.context().specProblems())
+                        + " (the last applied spec stays in force until this is fixed)"));
+            }
             for (PodView p : o.podsInOrder()) {
                 p.problem().ifPresent(problem -> findings.add(Finding.degraded("PodFailing", p.name() + ": " + problem)));
             }
+            size = o.statefulSet().map(StatefulSetView::replicas).orElse(-1);
+            Optional<Decision> foreign = foreignClaims();
+            if (foreign.isPresent()) {
+                return foreign.get();
+            }
+            bootstrapped = o.bootstrapped() || v.anyNodeJoined();
             if (o.statefulSet().isEmpty()) {
+                if (!o.context().specProblems().isEmpty()) {
+                    return waitFor(Progress.Blocked, "the spec is invalid: the StatefulSet is created once it is fixed");
+                }
                 if (!bootstrapped) {
                     return step(new ScaleStatefulSet(1), Progress.Bootstrapping,
                             "creating the StatefulSet with its first pod");
@@ -117,8 +149,141 @@ public final class Planner {
                     .or(() -> promoteLearners(n))
                     .or(() -> o.desiredReplicas() > n ? Optional.of(scaleUp(n)) : Optional.empty())
                     .or(() -> awaitMembers(n))
-                    .or(() -> rollingRestart(n));
+                    .or(() -> rollingRestart(n))
+                    .or(this::awaitPlannedRecovery)
+                    .or(() -> expandVolumes(n));
             return d.orElseGet(() -> waitFor(Progress.Idle, "the cluster matches the spec"));
+        }
+
+        // --- rule 0: claims of a deleted cluster
+
+        private Optional<Decision> foreignClaims() {
+            java.util.Set<Integer> foreign = o.context().foreignClaims();
+            if (o.bootstrapped() || foreign.isEmpty()) {
+                return Optional.empty();
+            }
+            List<Integer> ordinals = foreign.stream().sorted().toList();
+            String claims = String.join(" ", ordinals.stream().map(this::claimName).toList());
+            if (o.context().adoptClaims()) {
+                int wanted = ordinals.get(ordinals.size() - 1) + 1;
+                bootstrapped = true;
+                return Optional.of(step(new ScaleStatefulSet(Math.max(wanted, size)), Progress.ReplacingMember,
+                        "adopting the volume claims of a deleted cluster (" + claims + "): the StatefulSet runs "
+                                + Math.max(wanted, size) + " pod(s) on them and their members come back with their data"));
+            }
+            findings.add(Finding.degraded("ForeignVolumeClaims", "the volume claims " + claims + " are older than "
+                    + "this RaftKVCluster: they hold the data of a deleted cluster of the same name, and no pod starts "
+                    + "on them. To start empty, delete them (kubectl delete pvc " + claims + "); to bring that "
+                    + "cluster's data back, annotate this cluster " + ADOPT_ANNOTATION + "=true"));
+            return Optional.of(waitFor(Progress.Blocked, "refusing to start on the volume claims of a deleted cluster"));
+        }
+
+        private String claimName(int ordinal) {
+            return "data-" + o.context().clusterName() + "-" + ordinal;
+        }
+
+        // --- rule 12: the member the last step disrupted is not back yet
+
+        /** Whether the member is unavailable because of the operator's own last step (expected, not a warning). */
+        private boolean plannedDisruption(ClusterView.Member m) {
+            return !lastStepFinished() && o.lastStep().filter(s -> switch (s.kind()) {
+                case "RestartPod", "WipeMember" -> m.ordinal() >= 0 && podName(m.ordinal()).equals(s.pod());
+                case "PromoteLearner" -> Long.valueOf(m.nodeId()).equals(s.nodeId());
+                case "TransferLeadership" -> "does not follow the leader".equals(m.problem());
+                default -> false;
+            }).isPresent();
+        }
+
+        /**
+         * Whether the last step's subject is back: a restarted or replaced pod runs a healthy voter, a promoted
+         * node is healthy, every voter follows the new leader. Recorded, so a later failure of the same member is
+         * reported again.
+         */
+        private boolean lastStepFinished() {
+            if (o.lastStep().isEmpty() || o.lastStep().get().finished()) {
+                return true;
+            }
+            Observation.RecordedStep s = o.lastStep().get();
+            return switch (s.kind()) {
+                case "RestartPod", "WipeMember" -> {
+                    int ordinal = ordinalOfPod(s.pod());
+                    OptionalLong id = ordinal < 0 ? OptionalLong.empty() : v.nodeIdAt(ordinal);
+                    yield id.isPresent() && v.voters().contains(id.getAsLong()) && v.isHealthy(id.getAsLong());
+                }
+                case "PromoteLearner" -> s.nodeId() != null && v.isHealthy(s.nodeId());
+                case "TransferLeadership" -> v.leader().isPresent()
+                        && v.members().stream().noneMatch(m -> "does not follow the leader".equals(m.problem()));
+                default -> true;
+            };
+        }
+
+        private static int ordinalOfPod(String pod) {
+            int dash = pod == null ? -1 : pod.lastIndexOf('-');
+            try {
+                return dash < 0 ? -1 : Integer.parseInt(pod.substring(dash + 1));
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+        }
+
+        private Optional<Decision> awaitPlannedRecovery() {
+            for (ClusterView.Member m : v.members()) {
+                if (!v.voters().contains(m.nodeId()) || m.healthy() || !plannedDisruption(m)) {
+                    continue;
+                }
+                String kind = o.lastStep().orElseThrow().kind();
+                Progress progress = switch (kind) {
+                    case "RestartPod" -> Progress.RollingRestart;
+                    case "WipeMember" -> Progress.ReplacingMember;
+                    case "PromoteLearner" -> Progress.ScalingUp;
+                    default -> null;
+                };
+                if (progress != null) {
+                    return Optional.of(waitFor(progress, "waiting for node " + m.nodeId()
+                            + (m.ordinal() >= 0 ? " (" + podName(m.ordinal()) + ")" : "") + " to be back and caught up: "
+                            + m.problem()));
+                }
+            }
+            return Optional.empty();
+        }
+
+        // --- rule 13: volume sizes
+
+        private Optional<Decision> expandVolumes(int n) {
+            StorageView s = o.context().storage();
+            if (s.requestedBytes() <= 0) {
+                return Optional.empty();
+            }
+            List<Integer> smaller = new ArrayList<>();
+            List<Integer> larger = new ArrayList<>();
+            new java.util.TreeMap<>(s.claimBytes()).forEach((ordinal, bytes) -> {
+                if (ordinal < n && bytes < s.requestedBytes()) {
+                    smaller.add(ordinal);
+                } else if (ordinal < n && bytes > s.requestedBytes()) {
+                    larger.add(ordinal);
+                }
+            });
+            if (!larger.isEmpty()) {
+                findings.add(Finding.degraded("StorageResizeRefused", "spec.storage.size is smaller than the volume "
+                        + "claims " + String.join(" ", larger.stream().map(this::claimName).toList())
+                        + ": Kubernetes cannot shrink a volume, so they keep their size; set spec.storage.size back"));
+            }
+            if (smaller.isEmpty()) {
+                return Optional.empty();
+            }
+            if (!s.expansionAllowed()) {
+                findings.add(Finding.degraded("StorageResizeRefused", "the StorageClass "
+                        + (s.storageClass() == null ? "of the claims" : s.storageClass())
+                        + " does not allow volume expansion (allowVolumeExpansion, or the operator may not read "
+                        + "StorageClasses), so the volume claims "
+                        + String.join(" ", smaller.stream().map(this::claimName).toList()) + " keep their size; "
+                        + "set spec.storage.size back or let the StorageClass expand volumes"));
+                return Optional.empty();
+            }
+            int ordinal = smaller.get(0);
+            return Optional.of(step(new Action.ExpandVolumeClaim(ordinal), Progress.ExpandingVolumes,
+                    "expanding the volume claim " + claimName(ordinal) + " to spec.storage.size ("
+                            + smaller.size() + " to go)"));
         }
 
         // --- rule 3: no leader
@@ -126,10 +291,9 @@ public final class Planner {
         private Decision noLeader(int n) {
             int reachable = v.reachableVoters();
             int needed = NodeReport.quorum(v.voters().size());
-            if (reachable >= needed) {
-                findings.add(Finding.degraded("NoLeader", reachable + " of " + v.voters().size()
-                        + " voters answer but none leads: an election is under way"));
-            } else {
+            // With a majority answering, an election is under way (after a hand-off, a restart or a failure):
+            // Available=False/NoLeader says so; only a lost majority needs a person.
+            if (reachable < needed) {
                 findings.add(Finding.degraded("QuorumLost", "only " + reachable + " of " + v.voters().size()
                         + " voters answer, " + needed + " are needed to elect a leader"));
             }
@@ -209,6 +373,7 @@ public final class Planner {
                         return refuseScaleDown("members " + unhealthyOthers + " are unhealthy; keeping " + n
                                 + " members (annotate with raftkv.io/force-scale-down=true to override)");
                     }
+                    forceUsed = !unhealthyOthers.isEmpty();
                     if (v.leaderId().getAsLong() == target) {
                         Optional<Long> successor = bestSuccessor(target, null);
                         if (successor.isEmpty()) {
@@ -305,6 +470,10 @@ public final class Planner {
                     return Optional.of(waitFor(Progress.LearnerCatchingUp, "learner " + id + " (" + name + ") is "
                             + v.member(id).map(ClusterView.Member::problem).orElse("catching up")));
                 }
+                Optional<Decision> blocked = blockedByUnhealthyVoters("promoting " + name);
+                if (blocked.isPresent()) {
+                    return blocked;
+                }
                 int votersAfter = v.voters().size() + 1;
                 if (v.healthyVoters(x -> true) + 1 < NodeReport.quorum(votersAfter)) {
                     findings.add(Finding.degraded("PromotionBlocked", "promoting " + name + " would make "
@@ -334,8 +503,26 @@ public final class Planner {
                     return waitFor(Progress.ScalingUp, "waiting for " + podName(i) + " to become a voter");
                 }
             }
+            Optional<Decision> blocked = blockedByUnhealthyVoters("adding a member");
+            if (blocked.isPresent()) {
+                return blocked.get();
+            }
             return step(new ScaleStatefulSet(n + 1), Progress.ScalingUp, "growing the StatefulSet to " + (n + 1)
                     + " of " + o.desiredReplicas() + " members");
+        }
+
+        /**
+         * A new voter raises the majority: with a voter already down, adding one leaves fewer failures to spare
+         * while the newcomer catches up (etcd refuses such promotions too). Scale-up waits for every voter.
+         */
+        private Optional<Decision> blockedByUnhealthyVoters(String what) {
+            List<Long> unhealthy = v.voters().stream().filter(x -> !v.isHealthy(x)).sorted().toList();
+            if (unhealthy.isEmpty()) {
+                return Optional.empty();
+            }
+            findings.add(Finding.degraded("ScaleUpBlocked", what + " waits until voters " + unhealthy
+                    + " are healthy again: a new voter raises the majority while one is already missing"));
+            return Optional.of(waitFor(Progress.Blocked, what + " waits for unhealthy voters " + unhealthy));
         }
 
         /** Every pod the StatefulSet runs must run a voter before the cluster counts as matching the spec. */
@@ -449,7 +636,7 @@ public final class Planner {
                 return;
             }
             for (ClusterView.Member m : v.members()) {
-                if (!m.healthy() && v.voters().contains(m.nodeId())) {
+                if (!m.healthy() && v.voters().contains(m.nodeId()) && !plannedDisruption(m)) {
                     findings.add(Finding.degraded("MemberUnhealthy", "node " + m.nodeId()
                             + (m.ordinal() >= 0 ? " (" + podName(m.ordinal()) + ")" : "") + ": " + m.problem()));
                 }
@@ -474,11 +661,19 @@ public final class Planner {
         }
 
         private Decision step(Action action, Progress progress, String message) {
-            return new Decision(action, progress, message, findings, bootstrapped, v);
+            return decision(action, progress, message);
         }
 
         private Decision waitFor(Progress progress, String message) {
-            return new Decision(new None(), progress, message, findings, bootstrapped, v);
+            return decision(new None(), progress, message);
+        }
+
+        private Decision decision(Action action, Progress progress, String message) {
+            boolean scaleDownPending = size >= 0 && o.desiredReplicas() < size;
+            boolean used = forceUsed || (o.context().forceScaleDownUsed() && scaleDownPending);
+            boolean clear = o.forceScaleDown() && o.context().forceScaleDownUsed() && !scaleDownPending;
+            return new Decision(action, progress, message, findings, bootstrapped, v, used, clear,
+                    lastStepFinished());
         }
     }
 }

@@ -9,6 +9,8 @@ public enum Progress {
     LearnerCatchingUp,
     RollingRestart,
     ReplacingMember,
+    /** Raising the claims' storage requests to spec.storage.size, one claim at a time. */
+    ExpandingVolumes,
     /** No leader: quorum is lost or an election is under way; nothing disruptive happens. */
     WaitingForQuorum,
     /** A step is needed but would be unsafe now; a finding says why. */

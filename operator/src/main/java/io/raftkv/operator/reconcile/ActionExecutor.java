@@ -20,11 +20,30 @@ public final class ActionExecutor {
         this.admin = admin;
     }
 
-    /** Returns the error if the step failed; the next pass plans again from a fresh observation. */
+    /**
+     * Returns the error if the step failed; the next pass plans again from a fresh observation.
+     *
+     * @param scaleHere   the workflow did not apply the StatefulSet (invalid spec, or Kubernetes refused it):
+     *                    a size step then changes only the StatefulSet's replicas, under its last applied template
+     * @param storageSize spec.storage.size, for a volume expansion
+     */
     public Optional<String> execute(Action action, ResourceNames names, KubernetesClient client,
-                                    IntFunction<String> podIp) {
+                                    IntFunction<String> podIp, boolean scaleHere, String storageSize) {
         try {
-            if (action instanceof Action.AddLearner a) {
+            if (action instanceof Action.ScaleStatefulSet s && scaleHere) {
+                var sts = client.apps().statefulSets().inNamespace(names.namespace()).withName(names.statefulSet());
+                if (sts.get() == null) {
+                    return Optional.of("the StatefulSet does not exist and its spec cannot be applied");
+                }
+                sts.scale(s.replicas());
+            } else if (action instanceof Action.ExpandVolumeClaim e && storageSize != null) {
+                client.persistentVolumeClaims().inNamespace(names.namespace()).withName(names.claim(e.ordinal()))
+                        .edit(c -> {
+                            c.getSpec().getResources().getRequests().put("storage",
+                                    new io.fabric8.kubernetes.api.model.Quantity(storageSize));
+                            return c;
+                        });
+            } else if (action instanceof Action.AddLearner a) {
                 admin.addLearner(endpoint(a.leaderOrdinal(), names, podIp), a.nodeId(), names.peerAddress(a.ordinal()));
             } else if (action instanceof Action.PromoteLearner a) {
                 admin.promoteLearner(endpoint(a.leaderOrdinal(), names, podIp), a.nodeId());

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Optional;
 
 /**
  * The node configuration file of a cluster (the node's YAML format, kebab-case keys over its defaults), and
@@ -33,7 +32,7 @@ public final class NodeConfig {
                 + "  stateful-set: \"" + names.statefulSet() + "\"\n"
                 + "  service: \"" + names.peerService() + "\"\n"
                 + "  namespace: \"" + names.namespace() + "\"\n"
-                + "  cluster-domain: \"cluster.local\"\n"
+                + "  cluster-domain: \"" + names.clusterDomain() + "\"\n"
                 + "  port: " + NodeContract.GRPC_PORT + "\n"
                 + "  # the operator bootstraps with pod 0 alone and adds every other member as a learner\n"
                 + "  replicas: 1\n"
@@ -43,20 +42,6 @@ public final class NodeConfig {
                 + "  heartbeat-ticks: 1\n"
                 + "snapshot:\n"
                 + "  threshold-entries: " + raft.getSnapshotThresholdEntries() + "\n";
-    }
-
-    /** Problems the CRD schema cannot express (it has no cross-field rules on Kubernetes 1.20). */
-    public static Optional<String> validate(RaftKVCluster c) {
-        RaftSpec raft = c.getSpec().getRaft();
-        if (raft != null && raft.getElectionTimeoutMillis() < 2 * raft.getHeartbeatIntervalMillis()) {
-            return Optional.of("spec.raft.electionTimeoutMillis (" + raft.getElectionTimeoutMillis()
-                    + ") must be at least twice spec.raft.heartbeatIntervalMillis ("
-                    + raft.getHeartbeatIntervalMillis() + ")");
-        }
-        if (c.getSpec().getImage() == null || c.getSpec().getImage().isBlank()) {
-            return Optional.of("spec.image is required");
-        }
-        return Optional.empty();
     }
 
     public static String hash(String config) {

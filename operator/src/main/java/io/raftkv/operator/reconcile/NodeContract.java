@@ -30,8 +30,11 @@ public final class NodeContract {
     public static final String HEALTH_PATH = "/healthz";
     /** Readiness: a member with a known leader, caught up. */
     public static final String READY_PATH = "/readyz";
-    /** preStop: if this node leads, hand leadership to the most caught-up voter and wait (bounded) for it. */
-    public static final String PRESTOP_PATH = "/prestop";
+    /**
+     * The client commands' endpoints ({@code raftkv members} inside a pod): the local node first, then the
+     * client Service; the client finds the leader from either.
+     */
+    public static final String ENV_ENDPOINTS = "RAFTKV_ENDPOINTS";
 
     /**
      * "new" only until the cluster exists, then "existing". A node whose data directory is empty bootstraps a

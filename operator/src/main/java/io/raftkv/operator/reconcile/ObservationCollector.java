@@ -2,11 +2,14 @@ package io.raftkv.operator.reconcile;
 
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.raftkv.operator.crd.RaftKVCluster;
 import io.raftkv.operator.crd.StorageSpec;
 import io.raftkv.operator.plan.Observation;
+import io.raftkv.operator.plan.Planner;
 import io.raftkv.operator.plan.PodView;
+import io.raftkv.operator.plan.StorageView;
 import io.raftkv.operator.plan.StatefulSetView;
 import io.raftkv.operator.raft.AdminEndpoint;
 import io.raftkv.operator.raft.NodeReport;
@@ -14,6 +17,8 @@ import io.raftkv.operator.raft.RaftAdmin;
 import io.raftkv.operator.raft.RaftAdminException;
 import io.raftkv.operator.status.ClusterStatusBuilder;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -45,7 +50,8 @@ public final class ObservationCollector {
     }
 
     public Observation collect(RaftKVCluster primary, Optional<StatefulSet> statefulSet, Collection<Pod> pods,
-                               Collection<PersistentVolumeClaim> claims) {
+                               Collection<PersistentVolumeClaim> claims, List<String> specProblems,
+                               StorageClasses storageClasses) {
         ResourceNames names = ResourceNames.of(primary);
         Map<Integer, Pod> byOrdinal = new HashMap<>();
         for (Pod p : pods) {
@@ -62,19 +68,63 @@ public final class ObservationCollector {
                 await(reports.get(ordinal), pod), problemOf(pod))));
 
         Set<Integer> claimOrdinals = new HashSet<>();
+        Set<Integer> foreign = new HashSet<>();
+        Map<Integer, Long> claimBytes = new HashMap<>();
+        String storageClass = null;
+        Instant created = instant(primary.getMetadata().getCreationTimestamp());
         for (PersistentVolumeClaim c : claims) {
             int ordinal = names.claimOrdinal(c.getMetadata().getName());
-            if (ordinal >= 0) {
-                claimOrdinals.add(ordinal);
+            if (ordinal < 0) {
+                continue;
+            }
+            claimOrdinals.add(ordinal);
+            Instant claimCreated = instant(c.getMetadata().getCreationTimestamp());
+            if (created != null && claimCreated != null && claimCreated.isBefore(created)) {
+                foreign.add(ordinal); // made for an earlier cluster of this name: claims follow their cluster
+            }
+            requestedBytes(c).ifPresent(b -> claimBytes.put(ordinal, b));
+            if (c.getSpec() != null && c.getSpec().getStorageClassName() != null) {
+                storageClass = c.getSpec().getStorageClassName();
             }
         }
         StorageSpec storage = primary.getSpec().getStorage();
+        long wantedBytes = storage == null || storage.getSize() == null || !specProblems.isEmpty() ? 0
+                : Quantity.getAmountInBytes(new Quantity(storage.getSize())).longValue();
+        boolean anySmaller = claimBytes.values().stream().anyMatch(b -> b < wantedBytes);
+        // Only asked when needed: the StorageClass decides whether a claim may grow.
+        boolean expandable = anySmaller && storageClass != null && storageClasses.allowsExpansion(storageClass);
+        Observation.Context context = new Observation.Context(names.cluster(), foreign,
+                "true".equalsIgnoreCase(annotation(primary, Planner.ADOPT_ANNOTATION)), specProblems,
+                primary.getStatus() != null && Boolean.TRUE.equals(primary.getStatus().getForceScaleDownUsed()),
+                new StorageView(wantedBytes, claimBytes, expandable, storageClass));
         boolean deleteClaims = storage == null || storage.getRemovedMemberClaims() != StorageSpec.VolumeClaimPolicy.Retain;
         boolean force = "true".equalsIgnoreCase(annotation(primary, RaftKVCluster.FORCE_SCALE_DOWN_ANNOTATION));
         boolean bootstrapped = primary.getStatus() != null && Boolean.TRUE.equals(primary.getStatus().getBootstrapped());
         return new Observation(primary.getSpec().getReplicas(), force, deleteClaims, statefulSet.map(this::view),
                 views, claimOrdinals, ClusterStatusBuilder.knownMembers(primary.getStatus(), names.cluster()),
-                bootstrapped, ClusterStatusBuilder.lastStep(primary.getStatus()));
+                bootstrapped, ClusterStatusBuilder.lastStep(primary.getStatus()), context);
+    }
+
+    /** Whether a StorageClass lets claims grow (allowVolumeExpansion). */
+    @FunctionalInterface
+    public interface StorageClasses {
+        boolean allowsExpansion(String storageClassName);
+    }
+
+    private static Optional<Long> requestedBytes(PersistentVolumeClaim c) {
+        if (c.getSpec() == null || c.getSpec().getResources() == null || c.getSpec().getResources().getRequests() == null) {
+            return Optional.empty();
+        }
+        Quantity q = c.getSpec().getResources().getRequests().get("storage");
+        return q == null ? Optional.empty() : Optional.of(Quantity.getAmountInBytes(q).longValue());
+    }
+
+    private static Instant instant(String timestamp) {
+        try {
+            return timestamp == null ? null : Instant.parse(timestamp);
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
     }
 
     private StatefulSetView view(StatefulSet sts) {

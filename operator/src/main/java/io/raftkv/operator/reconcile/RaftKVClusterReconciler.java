@@ -3,6 +3,7 @@ package io.raftkv.operator.reconcile;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -78,6 +79,7 @@ public class RaftKVClusterReconciler implements Reconciler<RaftKVCluster> {
     private final ReconcilerSettings settings;
     private final Clock clock;
     private final OperatorMetrics metrics;
+    private final ClaimOwners claimOwners = new ClaimOwners();
 
     public RaftKVClusterReconciler(RaftAdmin admin, ReconcilerSettings settings, Clock clock, MeterRegistry registry) {
         this.settings = settings;
@@ -120,11 +122,12 @@ public class RaftKVClusterReconciler implements Reconciler<RaftKVCluster> {
     @Override
     public UpdateControl<RaftKVCluster> reconcile(RaftKVCluster primary, Context<RaftKVCluster> context) {
         metrics.reconciled();
-        ResourceNames names = ResourceNames.of(primary);
-        Optional<String> invalid = NodeConfig.validate(primary);
-        if (invalid.isPresent()) {
-            return invalidSpec(primary, invalid.get());
+        if (primary.getSpec().getClusterDomain() == null) {
+            primary.getSpec().setClusterDomain(settings.clusterDomain()); // in memory only: names and config read it
         }
+        ResourceNames names = ResourceNames.of(primary);
+        KubernetesClient client = context.getClient();
+        List<String> specProblems = SpecValidator.problems(primary);
         Optional<StatefulSet> sts = context.getSecondaryResource(StatefulSet.class);
         if (sts.isEmpty()) {
             // The informer's cache can miss an existing StatefulSet right after the operator starts (seen in CI:
@@ -139,15 +142,15 @@ public class RaftKVClusterReconciler implements Reconciler<RaftKVCluster> {
         }
         Set<Pod> pods = context.getSecondaryResources(Pod.class);
         Set<PersistentVolumeClaim> claims = context.getSecondaryResources(PersistentVolumeClaim.class);
-        Observation observation = collector.collect(primary, sts, pods, claims);
+        Observation observation = collector.collect(primary, sts, pods, claims, specProblems,
+                name -> allowsVolumeExpansion(client, name));
         Decision decision = planner.decide(observation);
 
-        int replicas = decision.action() instanceof Action.ScaleStatefulSet s ? s.replicas()
-                : observation.statefulSet().map(StatefulSetView::replicas).orElse(1);
-        context.managedWorkflowAndDependentResourceContext()
-                .put(DesiredState.KEY, new DesiredState(replicas, decision.bootstrapped()));
-        context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow()
-                .throwAggregateExceptionIfErrorsPresent();
+        // An invalid spec is not applied (the last applied one stays in force); what Kubernetes refuses is
+        // reported, and the step is still taken where it does not depend on what was refused.
+        Map<String, String> applyErrors = specProblems.isEmpty() ? applyOwnedResources(context, decision, observation)
+                : Map.of();
+        boolean statefulSetApplied = specProblems.isEmpty() && !applyErrors.containsKey("statefulset");
 
         Map<Integer, String> podIps = new LinkedHashMap<>();
         for (Pod p : pods) {
@@ -156,20 +159,85 @@ public class RaftKVClusterReconciler implements Reconciler<RaftKVCluster> {
                 podIps.put(ordinal, p.getStatus().getPodIP());
             }
         }
-        Optional<String> error = executor.execute(decision.action(), names, context.getClient(), podIps::get);
-        report(primary, context, decision, error);
+        Optional<String> error = executor.execute(decision.action(), names, client, podIps::get,
+                !statefulSetApplied, primary.getSpec().getStorage() == null ? null
+                        : primary.getSpec().getStorage().getSize());
+        claimOwners.apply(client, primary, claims, decision.bootstrapped());
+        if (decision.clearForceScaleDown()) {
+            clearForceScaleDown(client, primary);
+        }
+        List<String> refused = applyErrors.entrySet().stream()
+                .map(e -> "Kubernetes refused the " + e.getKey() + ": " + e.getValue()).toList();
+        report(primary, context, decision, error, refused);
 
         RaftKVClusterStatus status = ClusterStatusBuilder.build(primary.getStatus(),
-                primary.getMetadata().getGeneration(), decision, error, names::pod, clock.instant());
+                primary.getMetadata().getGeneration(), decision, error, refused, names, clock.instant());
         primary.setStatus(status);
-        boolean steady = decision.isWait() && !decision.progress().inProgress()
+        boolean steady = decision.isWait() && !decision.progress().inProgress() && refused.isEmpty()
                 && decision.findings().stream().noneMatch(Finding::degraded);
         return UpdateControl.patchStatus(primary)
                 .rescheduleAfter(steady ? settings.steadyInterval() : settings.activeInterval());
     }
 
+    /** Runs the workflow of owned resources; returns the dependents Kubernetes refused, by name, with why. */
+    private Map<String, String> applyOwnedResources(Context<RaftKVCluster> context, Decision decision,
+                                                   Observation observation) {
+        int replicas = decision.action() instanceof Action.ScaleStatefulSet s ? s.replicas()
+                : observation.statefulSet().map(StatefulSetView::replicas).orElse(1);
+        var workflow = context.managedWorkflowAndDependentResourceContext();
+        workflow.put(DesiredState.KEY, new DesiredState(replicas, decision.bootstrapped()));
+        Map<String, String> errors = new LinkedHashMap<>();
+        workflow.reconcileManagedWorkflow().getErroredDependents().forEach((dependent, e) -> {
+            String name = dependent instanceof StatefulSetDependent ? "statefulset"
+                    : dependent.getClass().getSimpleName().replace("Dependent", "");
+            errors.put(name, rootMessage(e));
+            LOG.warn("applying the {} failed: {}", name, rootMessage(e));
+        });
+        return errors;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && !(t instanceof io.fabric8.kubernetes.client.KubernetesClientException)) {
+            t = t.getCause();
+        }
+        if (t instanceof io.fabric8.kubernetes.client.KubernetesClientException k && k.getStatus() != null
+                && k.getStatus().getMessage() != null) {
+            return k.getStatus().getMessage();
+        }
+        return String.valueOf(t.getMessage());
+    }
+
+    private static boolean allowsVolumeExpansion(KubernetesClient client, String storageClass) {
+        try {
+            var sc = client.storage().v1().storageClasses().withName(storageClass).get();
+            return sc != null && Boolean.TRUE.equals(sc.getAllowVolumeExpansion());
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            LOG.warn("cannot read StorageClass {}: {}", storageClass, e.getMessage());
+            return false;
+        }
+    }
+
+    /** The forced scale-down is done: a later one must be forced again explicitly. */
+    private static void clearForceScaleDown(KubernetesClient client, RaftKVCluster primary) {
+        try {
+            client.resources(RaftKVCluster.class).inNamespace(primary.getMetadata().getNamespace())
+                    .withName(primary.getMetadata().getName())
+                    .edit(c -> {
+                        if (c.getMetadata().getAnnotations() != null) {
+                            c.getMetadata().getAnnotations().remove(RaftKVCluster.FORCE_SCALE_DOWN_ANNOTATION);
+                        }
+                        return c;
+                    });
+            LOG.info("{}/{}: the forced scale-down is done; removed {}", primary.getMetadata().getNamespace(),
+                    primary.getMetadata().getName(), RaftKVCluster.FORCE_SCALE_DOWN_ANNOTATION);
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            LOG.warn("could not remove {}: {}", RaftKVCluster.FORCE_SCALE_DOWN_ANNOTATION, e.getMessage());
+        }
+    }
+
     private void report(RaftKVCluster primary, Context<RaftKVCluster> context, Decision decision,
-                        Optional<String> error) {
+                        Optional<String> error, List<String> refused) {
         Action action = decision.action();
         if (!(action instanceof Action.None)) {
             String kind = action.getClass().getSimpleName();
@@ -188,20 +256,10 @@ public class RaftKVClusterReconciler implements Reconciler<RaftKVCluster> {
             warnings.merge(f.reason(), f.message(), (a, b) -> a + "; " + b);
         }
         error.ifPresent(e -> warnings.put("ActionFailed", action.getClass().getSimpleName() + ": " + e));
+        if (!refused.isEmpty()) {
+            warnings.put("ApplyFailed", String.join("; ", refused));
+        }
         events.warnings(context.getClient(), primary, warnings);
-    }
-
-    private UpdateControl<RaftKVCluster> invalidSpec(RaftKVCluster primary, String problem) {
-        RaftKVClusterStatus status = primary.getStatus() == null ? new RaftKVClusterStatus() : primary.getStatus();
-        status.setObservedGeneration(primary.getMetadata().getGeneration());
-        status.getConditions().removeIf(c -> ClusterStatusBuilder.DEGRADED.equals(c.getType()));
-        status.getConditions().add(new io.fabric8.kubernetes.api.model.ConditionBuilder()
-                .withType(ClusterStatusBuilder.DEGRADED).withStatus("True").withReason("InvalidSpec")
-                .withMessage(problem).withObservedGeneration(primary.getMetadata().getGeneration())
-                .withLastTransitionTime(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString())
-                .build());
-        primary.setStatus(status);
-        return UpdateControl.patchStatus(primary);
     }
 
     private static ThreadFactory daemonThreads() {

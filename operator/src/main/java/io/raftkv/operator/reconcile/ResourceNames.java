@@ -19,16 +19,32 @@ public final class ResourceNames {
     public static final String CONFIG_HASH_ANNOTATION = RaftKVCluster.GROUP + "/config-hash";
     public static final String REVISION_LABEL = "controller-revision-hash";
 
+    /** The DNS domain of a Kubernetes cluster unless it was set up otherwise. */
+    public static final String DEFAULT_CLUSTER_DOMAIN = "cluster.local";
+
     private final String cluster;
     private final String namespace;
+    private final String clusterDomain;
 
     public ResourceNames(String cluster, String namespace) {
-        this.cluster = cluster;
-        this.namespace = namespace;
+        this(cluster, namespace, DEFAULT_CLUSTER_DOMAIN);
     }
 
+    public ResourceNames(String cluster, String namespace, String clusterDomain) {
+        this.cluster = cluster;
+        this.namespace = namespace;
+        this.clusterDomain = clusterDomain;
+    }
+
+    /** Names of a cluster; its domain is spec.clusterDomain (the reconciler fills in the operator's default). */
     public static ResourceNames of(RaftKVCluster c) {
-        return new ResourceNames(c.getMetadata().getName(), c.getMetadata().getNamespace());
+        String domain = c.getSpec() == null || c.getSpec().getClusterDomain() == null ? DEFAULT_CLUSTER_DOMAIN
+                : c.getSpec().getClusterDomain();
+        return new ResourceNames(c.getMetadata().getName(), c.getMetadata().getNamespace(), domain);
+    }
+
+    public String clusterDomain() {
+        return clusterDomain;
     }
 
     public String cluster() {
@@ -69,7 +85,13 @@ public final class ResourceNames {
     }
 
     public String peerDomain() {
-        return peerService() + "." + namespace + ".svc.cluster.local";
+        return peerService() + "." + namespace + ".svc." + clusterDomain;
+    }
+
+    /** Endpoints for the client commands inside a member pod: the local node, then the client Service. */
+    public String cliEndpoints() {
+        return "127.0.0.1:" + NodeContract.GRPC_PORT + "," + clientService() + "." + namespace + ".svc." + clusterDomain
+                + ":" + NodeContract.GRPC_PORT;
     }
 
     public String peerAddress(int ordinal) {

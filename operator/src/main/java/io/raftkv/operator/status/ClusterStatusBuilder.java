@@ -46,6 +46,21 @@ public final class ClusterStatusBuilder {
      */
     public static RaftKVClusterStatus build(RaftKVClusterStatus previous, long generation, Decision decision,
                                             Optional<String> actionError, IntFunction<String> podName, Instant now) {
+        return build(previous, generation, decision, actionError, List.of(), podName, null, now);
+    }
+
+    /** As above, for the reconciler: what Kubernetes refused to apply, and the names of the cluster. */
+    public static RaftKVClusterStatus build(RaftKVClusterStatus previous, long generation, Decision decision,
+                                            Optional<String> actionError, List<String> refused,
+                                            io.raftkv.operator.reconcile.ResourceNames names, Instant now) {
+        String selector = names.selectorLabels().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(","));
+        return build(previous, generation, decision, actionError, refused, names::pod, selector, now);
+    }
+
+    private static RaftKVClusterStatus build(RaftKVClusterStatus previous, long generation, Decision decision,
+                                             Optional<String> actionError, List<String> refused,
+                                             IntFunction<String> podName, String selector, Instant now) {
         RaftKVClusterStatus prev = previous == null ? new RaftKVClusterStatus() : previous;
         ClusterView v = decision.view();
         RaftKVClusterStatus s = new RaftKVClusterStatus();
@@ -53,14 +68,17 @@ public final class ClusterStatusBuilder {
         s.setReplicas(v.observation().statefulSet().map(sts -> sts.replicas()).orElse(0));
         s.setReadyReplicas((int) v.voters().stream().filter(v::isHealthy).count());
         s.setLeader(v.leader().map(PodView::name).orElse(null));
+        s.setSelector(selector);
+        s.setFaultTolerance(v.voters().isEmpty() ? null : v.voters().size() - NodeReport.quorum(v.voters().size()));
+        s.setForceScaleDownUsed(decision.forceScaleDownUsed() ? Boolean.TRUE : null);
         s.setBootstrapped(decision.bootstrapped() ? Boolean.TRUE : null);
         s.setMembers(members(prev, v, podName));
         String time = now.truncatedTo(ChronoUnit.SECONDS).toString();
         s.setOperation(operation(prev.getOperation(), decision, podName, time));
         List<Condition> conditions = new ArrayList<>();
         conditions.add(condition(prev, AVAILABLE, available(decision), generation, time));
-        conditions.add(condition(prev, PROGRESSING, progressing(decision, actionError), generation, time));
-        conditions.add(condition(prev, DEGRADED, degraded(decision, actionError), generation, time));
+        conditions.add(condition(prev, PROGRESSING, progressing(decision, actionError, refused), generation, time));
+        conditions.add(condition(prev, DEGRADED, degraded(decision, actionError, refused), generation, time));
         s.setConditions(conditions);
         return s;
     }
@@ -74,11 +92,13 @@ public final class ClusterStatusBuilder {
             return new State(false, "Bootstrapping", "the first member is creating the cluster");
         }
         int needed = NodeReport.quorum(v.voters().size());
-        if (v.leader().isPresent() && v.votersFollowingLeader() >= needed) {
+        // A leader of the highest term won a majority's votes and steps down without a majority (CheckQuorum):
+        // right after a hand-off its followers may still name the old leader, which is no loss of quorum.
+        if (v.leader().isPresent() && (v.votersFollowingLeader() >= needed || v.reachableVoters() >= needed)) {
             return new State(true, "Quorate", v.leader().get().name() + " leads; " + v.votersFollowingLeader()
                     + " of " + v.voters().size() + " voters follow it");
         }
-        if (v.leader().isEmpty() && v.reachableVoters() >= needed) {
+        if (v.reachableVoters() >= needed) {
             return new State(false, "NoLeader", v.reachableVoters() + " of " + v.voters().size()
                     + " voters answer but none leads: an election is under way");
         }
@@ -87,9 +107,14 @@ public final class ClusterStatusBuilder {
                 + " needed; see the recovery procedure in operator/README.md");
     }
 
-    private static State progressing(Decision d, Optional<String> actionError) {
+    private static State progressing(Decision d, Optional<String> actionError, List<String> refused) {
         if (actionError.isPresent()) {
             return new State(true, d.progress().name(), d.message() + " (failed, will retry: " + actionError.get() + ")");
+        }
+        boolean invalid = d.findings().stream().anyMatch(f -> f.reason().equals("InvalidSpec"));
+        if (!d.progress().inProgress() && (invalid || !refused.isEmpty())) {
+            return new State(false, Progress.Blocked.name(), "the spec is not applied: "
+                    + (invalid ? "it is invalid" : String.join("; ", refused)));
         }
         if (d.progress() == Progress.Blocked || d.progress() == Progress.WaitingForQuorum) {
             return new State(false, d.progress().name(), d.message());
@@ -97,13 +122,15 @@ public final class ClusterStatusBuilder {
         return new State(d.progress().inProgress(), d.progress().name(), d.message());
     }
 
-    private static State degraded(Decision d, Optional<String> actionError) {
+    private static State degraded(Decision d, Optional<String> actionError, List<String> refused) {
         List<Finding> degrading = d.findings().stream().filter(Finding::degraded).toList();
-        if (degrading.isEmpty() && actionError.isEmpty()) {
+        if (degrading.isEmpty() && actionError.isEmpty() && refused.isEmpty()) {
             return new State(false, "AsExpected", d.view().voters().isEmpty() ? "no member yet" : "all voters are healthy");
         }
-        String reason = degrading.isEmpty() ? "ActionFailed" : degrading.get(0).reason();
-        List<String> messages = new ArrayList<>(degrading.stream().map(Finding::message).toList());
+        String reason = !refused.isEmpty() ? "ApplyFailed" : degrading.isEmpty() ? "ActionFailed"
+                : degrading.get(0).reason();
+        List<String> messages = new ArrayList<>(refused);
+        messages.addAll(degrading.stream().map(Finding::message).toList());
         actionError.ifPresent(e -> messages.add("last step failed: " + e));
         return new State(true, reason, String.join("; ", messages));
     }
@@ -148,6 +175,12 @@ public final class ClusterStatusBuilder {
                                              String now) {
         Action a = d.action();
         if (a instanceof Action.None) {
+            if (prev != null && prev.getFinishedAt() == null && d.lastStepFinished()) {
+                OperationStatus done = new OperationStatus(prev.getType(), prev.getPod(), prev.getNodeId(),
+                        prev.getReason(), prev.getStartedAt());
+                done.setFinishedAt(now);
+                return done;
+            }
             return prev;
         }
         String pod = a.ordinal() >= 0 ? podName.apply(a.ordinal()) : null;
@@ -172,7 +205,7 @@ public final class ClusterStatusBuilder {
         }
         OperationStatus op = status.getOperation();
         return Optional.of(new io.raftkv.operator.plan.Observation.RecordedStep(op.getType(), op.getPod(),
-                op.getNodeId()));
+                op.getNodeId(), op.getFinishedAt() != null));
     }
 
     /** The ordinal of a pod named {@code <cluster>-<ordinal>}, or -1. */

@@ -45,6 +45,7 @@ class ClusterLifecycleE2EIT {
             RaftKVClusterSpec spec = new RaftKVClusterSpec();
             spec.setReplicas(3);
             spec.setImage(E2eEnvironment.NODE_IMAGE);
+            spec.getPod().setDataDirOwnerInitContainer(true); // host-path volumes ignore fsGroup
             c.setSpec(spec);
             env.client.resource(c).create();
             awaitSteady(env, 3);
@@ -55,17 +56,21 @@ class ClusterLifecycleE2EIT {
             ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
             sampler.scheduleWithFixedDelay(() -> checkStatusTruth(env, violations), 1, 1, TimeUnit.SECONDS);
             Map<String, Long> outagesMs = new LinkedHashMap<>();
+            Map<String, Long> phaseEndKey = new LinkedHashMap<>();
             try (WriteLoad load = new WriteLoad("http://" + clusterIp + ":8001")) {
                 await().atMost(Duration.ofSeconds(30)).until(() -> load.acknowledgedCount() > 20);
                 load.takeLongestOutage();
+                phaseEndKey.put("warm-up", load.currentKey());
 
                 setReplicas(env, 5);
                 awaitSteady(env, 5);
                 outagesMs.put("scale 3 to 5", load.takeLongestOutage().toMillis());
+                phaseEndKey.put("scale 3 to 5", load.currentKey());
 
                 setReplicas(env, 3);
                 awaitSteady(env, 3);
                 outagesMs.put("scale 5 to 3", load.takeLongestOutage().toMillis());
+                phaseEndKey.put("scale 5 to 3", load.currentKey());
                 await().atMost(Duration.ofMinutes(2)).until(() -> env.client.persistentVolumeClaims()
                         .inNamespace(env.namespace).list().getItems().size() == 3);
 
@@ -77,16 +82,21 @@ class ClusterLifecycleE2EIT {
                 await().atMost(PHASE_TIMEOUT).pollInterval(Duration.ofSeconds(2)).until(() -> allPodsUpdated(env));
                 awaitSteady(env, 3);
                 outagesMs.put("rolling restart", load.takeLongestOutage().toMillis());
+                phaseEndKey.put("rolling restart", load.currentKey());
 
                 env.client.pods().inNamespace(env.namespace).withName(NAME + "-1").delete();
                 await().atMost(Duration.ofSeconds(30)).until(() -> !isSteady(env, 3));
                 awaitSteady(env, 3);
                 outagesMs.put("pod deleted", load.takeLongestOutage().toMillis());
+                phaseEndKey.put("pod deleted", load.currentKey());
 
                 load.stop();
                 Map<String, String> lost = load.lostWrites();
-                writeReport(outagesMs, load.acknowledgedCount(), load.failures(), lost.size());
+                List<String> notLinearizable = load.history().violations();
+                writeReport(outagesMs, phaseCounts(phaseEndKey, load, lost), load.acknowledgedCount(),
+                        load.failures(), lost.size(), load.history().reads(), notLinearizable);
                 assertThat(lost).as("acknowledged writes that cannot be read back").isEmpty();
+                assertThat(notLinearizable).as("reads no linearization explains").isEmpty();
                 assertThat(load.acknowledgedCount()).isGreaterThan(100);
             } finally {
                 sampler.shutdownNow();
@@ -154,7 +164,24 @@ class ClusterLifecycleE2EIT {
         }
     }
 
-    private static void writeReport(Map<String, Long> outagesMs, int acknowledged, long failures, int lost)
+    /** Per phase: "acknowledged/lost" writes, by the index range of the keys written during it. */
+    private static Map<String, String> phaseCounts(Map<String, Long> phaseEndKey, WriteLoad load,
+                                                   Map<String, String> lost) {
+        Map<String, String> counts = new LinkedHashMap<>();
+        long from = 0;
+        for (Map.Entry<String, Long> e : phaseEndKey.entrySet()) {
+            long start = from;
+            long end = e.getValue();
+            long lostHere = lost.keySet().stream().mapToLong(k -> Long.parseLong(k.substring("e2e-".length())))
+                    .filter(i -> i >= start && i < end).count();
+            counts.put(e.getKey(), (end - start) + " acknowledged, " + lostHere + " lost");
+            from = end;
+        }
+        return counts;
+    }
+
+    private static void writeReport(Map<String, Long> outagesMs, Map<String, String> perPhase, int acknowledged,
+                                    long failures, int lost, int reads, List<String> notLinearizable)
             throws IOException {
         StringBuilder json = new StringBuilder("{\n  \"longestWriteOutageMs\": {");
         String sep = "";
@@ -162,9 +189,17 @@ class ClusterLifecycleE2EIT {
             json.append(sep).append("\n    \"").append(e.getKey()).append("\": ").append(e.getValue());
             sep = ",";
         }
+        json.append("\n  },\n  \"writesPerPhase\": {");
+        sep = "";
+        for (Map.Entry<String, String> e : perPhase.entrySet()) {
+            json.append(sep).append("\n    \"").append(e.getKey()).append("\": \"").append(e.getValue()).append('"');
+            sep = ",";
+        }
         json.append("\n  },\n  \"acknowledgedWrites\": ").append(acknowledged)
                 .append(",\n  \"failedWriteAttempts\": ").append(failures)
-                .append(",\n  \"lostWrites\": ").append(lost).append("\n}\n");
+                .append(",\n  \"lostWrites\": ").append(lost)
+                .append(",\n  \"reads\": ").append(reads)
+                .append(",\n  \"linearizabilityViolations\": ").append(notLinearizable.size()).append("\n}\n");
         Path out = Path.of("target", "e2e-outages.json");
         Files.createDirectories(out.getParent());
         Files.writeString(out, json);

@@ -33,8 +33,18 @@ final class E2eEnvironment implements AutoCloseable {
         this.release = "raftkv-operator";
     }
 
-    /** Skips unless a cluster and the operator image (and the node image, if asked) are there. */
+    /**
+     * Skips unless a cluster and the operator image (and the node image, if asked) are there. The cluster is the
+     * one KUBECONFIG names, or with the Maven profile k3s (-Draftkv.e2e.cluster=k3s) a k3s in Docker, whose
+     * images come from a registry (no local image check).
+     */
     static E2eEnvironment requireCluster(boolean needsNodeImage) {
+        if (K3sCluster.requested()) {
+            Path kc = K3sCluster.kubeconfig();
+            KubernetesClient client = new KubernetesClientBuilder()
+                    .withConfig(io.fabric8.kubernetes.client.Config.fromKubeconfig(readKubeconfig(kc))).build();
+            return withNamespace(client, kc);
+        }
         String kc = System.getenv("KUBECONFIG");
         Assumptions.assumeTrue(kc != null && Files.isReadable(Path.of(kc)),
                 "no readable KUBECONFIG: end-to-end tests need a Kubernetes cluster (eval \"$(.ci/k8s.sh)\")");
@@ -44,11 +54,22 @@ final class E2eEnvironment implements AutoCloseable {
             Assumptions.assumeTrue(imageExists(NODE_IMAGE), "node image " + NODE_IMAGE
                     + " is not in the local Docker daemon (it needs node/Dockerfile): build it with .ci/k8s.sh");
         }
-        KubernetesClient client = new KubernetesClientBuilder().build();
+        return withNamespace(new KubernetesClientBuilder().build(), Path.of(kc));
+    }
+
+    private static E2eEnvironment withNamespace(KubernetesClient client, Path kubeconfig) {
         String namespace = "raftkv-e2e-" + UUID.randomUUID().toString().substring(0, 6);
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata()
                 .build()).create();
-        return new E2eEnvironment(client, Path.of(kc), namespace);
+        return new E2eEnvironment(client, kubeconfig, namespace);
+    }
+
+    private static String readKubeconfig(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static boolean imageExists(String image) {

@@ -25,6 +25,11 @@ final class Driver {
     int desired = 3;
     boolean force;
     boolean deleteClaims = true;
+    /** Ordinals whose claim predates the cluster resource (a deleted cluster's), and whether to adopt them. */
+    java.util.Set<Integer> foreignClaims = java.util.Set.of();
+    boolean adoptClaims;
+    List<String> specProblems = List.of();
+    StorageView storage = StorageView.NONE;
     /** Steps whose status write is lost, as if the operator died right after acting. */
     IntPredicate statusLostAt = step -> false;
     /** Steps whose action is executed twice, as if a retry repeated it. */
@@ -40,7 +45,9 @@ final class Driver {
     Observation observe() {
         return world.observe(desired, force, deleteClaims,
                 ClusterStatusBuilder.knownMembers(status, SimulatedCluster.NAME),
-                Boolean.TRUE.equals(status.getBootstrapped()), ClusterStatusBuilder.lastStep(status));
+                Boolean.TRUE.equals(status.getBootstrapped()), ClusterStatusBuilder.lastStep(status))
+                .withContext(new Observation.Context(SimulatedCluster.NAME, foreignClaims, adoptClaims, specProblems,
+                        Boolean.TRUE.equals(status.getForceScaleDownUsed()), storage));
     }
 
     /** One reconcile pass and one tick. */
@@ -62,6 +69,9 @@ final class Driver {
         }
         if (!statusLostAt.test(step)) {
             status = ClusterStatusBuilder.build(status, 1, d, Optional.empty(), SimulatedCluster::podName, now);
+        }
+        if (d.clearForceScaleDown()) {
+            force = false; // the reconciler removes the annotation
         }
         world.tick();
         now = now.plusSeconds(1);

@@ -38,7 +38,9 @@ class GrpcRaftAdminTest {
     void start() throws Exception {
         server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(new ScriptedNode())
                 .build().start();
-        admin = new GrpcRaftAdmin(Duration.ofMillis(500), Duration.ofSeconds(2));
+        // Generous deadlines: on a loaded build machine a loopback call took over 0.5 s (CI at load average 36);
+        // only aNodeThatDoesNotAnswerTimesOut waits for one.
+        admin = new GrpcRaftAdmin(Duration.ofSeconds(5), Duration.ofSeconds(10));
         node = new AdminEndpoint("demo-0", "127.0.0.1", server.getPort());
     }
 

@@ -153,7 +153,9 @@ class ReconcilerApiServerTest {
         var container = sts.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
         assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
-        assertThat(container.getLifecycle().getPreStop().getHttpGet().getPath()).isEqualTo("/prestop");
+        assertThat(container.getLifecycle()).as("no preStop hook: the node hands off on SIGTERM").isNull();
+        assertThat(sts.getSpec().getTemplate().getSpec().getSecurityContext().getSeccompProfile().getType())
+                .isEqualTo("RuntimeDefault");
         assertThat(container.getImagePullPolicy()).isEqualTo("IfNotPresent");
         assertOwnedByCluster(sts, "alpha");
 
@@ -299,6 +301,166 @@ class ReconcilerApiServerTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> client.v1().events().inNamespace(namespace).list()
                 .getItems().stream().anyMatch(e -> "ScaleDownRefused".equals(e.getReason())
                         && "Warning".equals(e.getType())));
+        assertThat(group.voters()).hasSize(3);
+    }
+
+    @Test
+    void aDeletedClustersClaimsAreRefusedByANewClusterOfTheSameNameUntilAdopted() {
+        raft.add("again");
+        client.resource(cluster("again", 3)).create();
+        awaitStatus("again", c -> steadyAt(c, 3));
+        // Delete the cluster as the garbage collector would (kube-api-test runs none): owned objects and pods
+        // go, the claims stay (deletedClusterClaims: Retain by default).
+        client.resources(RaftKVCluster.class).inNamespace(namespace).withName("again").delete();
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("again") == null);
+        client.apps().statefulSets().inNamespace(namespace).withName("again").delete();
+        client.pods().inNamespace(namespace).withLabel(ResourceNames.INSTANCE_LABEL, "again").delete();
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.apps().statefulSets().inNamespace(namespace)
+                .withName("again").get() == null && client.pods().inNamespace(namespace)
+                .withLabel(ResourceNames.INSTANCE_LABEL, "again").list().getItems().isEmpty());
+        assertThat(client.persistentVolumeClaims().inNamespace(namespace).list().getItems()).hasSize(3);
+        // creation timestamps have whole seconds: the new cluster must be younger than its claims
+        await().pollDelay(Duration.ofMillis(1100)).atMost(Duration.ofSeconds(3)).until(() -> true);
+
+        client.resource(cluster("again", 3)).create();
+        RaftKVCluster refused = awaitStatus("again", c -> condition(c, ClusterStatusBuilder.DEGRADED)
+                .equals("True/ForeignVolumeClaims"));
+        assertThat(condition(refused, ClusterStatusBuilder.PROGRESSING)).isEqualTo("False/Blocked");
+        assertThat(refused.getStatus().getConditions()).filteredOn(x -> x.getType().equals("Degraded"))
+                .extracting(Condition::getMessage).first().asString()
+                .contains("data-again-0", "kubectl delete pvc", "raftkv.io/adopt-volume-claims=true");
+        assertThat(client.apps().statefulSets().inNamespace(namespace).withName("again").get())
+                .as("no pod starts on another cluster's disk").isNull();
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.v1().events().inNamespace(namespace).list()
+                .getItems().stream().anyMatch(e -> "ForeignVolumeClaims".equals(e.getReason())
+                        && "Warning".equals(e.getType())));
+
+        edit("again", c -> {
+            c.getMetadata().getAnnotations().put("raftkv.io/adopt-volume-claims", "true");
+            return c;
+        });
+        StatefulSet adopted = await().atMost(Duration.ofSeconds(30)).until(() -> client.apps().statefulSets()
+                .inNamespace(namespace).withName("again").get(), x -> x != null);
+        assertThat(adopted.getSpec().getReplicas()).as("every pod that has a claim").isEqualTo(3);
+        assertThat(awaitStatus("again", c -> Boolean.TRUE.equals(c.getStatus().getBootstrapped())))
+                .isNotNull();
+        assertThat(client.configMaps().inNamespace(namespace).withName("again-config").get().getData())
+                .containsEntry("initial-cluster-state", "existing");
+    }
+
+    @Test
+    void withTheDeletePolicyTheClaimsBelongToTheClusterAndWithRetainTheyDoNot() {
+        raft.add("owned");
+        RaftKVCluster c = cluster("owned", 3);
+        c.getSpec().getStorage().setDeletedClusterClaims(io.raftkv.operator.crd.StorageSpec.VolumeClaimPolicy.Delete);
+        client.resource(c).create();
+        awaitStatus("owned", x -> steadyAt(x, 3));
+        String uid = get("owned").getMetadata().getUid();
+        await().atMost(Duration.ofSeconds(20)).until(() -> client.persistentVolumeClaims().inNamespace(namespace)
+                .list().getItems(), claims -> claims.size() == 3
+                && claims.stream().allMatch(x -> ClaimOwners.ownedBy(x, uid)));
+
+        edit("owned", x -> {
+            x.getSpec().getStorage().setDeletedClusterClaims(io.raftkv.operator.crd.StorageSpec.VolumeClaimPolicy.Retain);
+            return x;
+        });
+        await().atMost(Duration.ofSeconds(20)).until(() -> client.persistentVolumeClaims().inNamespace(namespace)
+                .list().getItems(), claims -> claims.stream().noneMatch(x -> ClaimOwners.ownedBy(x, uid)));
+    }
+
+    @Test
+    void aSpecKubernetesRefusesIsReportedAndLaterChangesStillApply() {
+        raft.add("stubborn");
+        client.resource(cluster("stubborn", 3)).create();
+        awaitStatus("stubborn", c -> steadyAt(c, 3));
+
+        edit("stubborn", c -> {
+            // valid for the CRD schema, refused by the StatefulSet's validation
+            c.getSpec().getPod().setTolerations(List.of(new io.fabric8.kubernetes.api.model.TolerationBuilder()
+                    .withKey("a").withOperator("Sometimes").build()));
+            return c;
+        });
+        RaftKVCluster refused = awaitStatus("stubborn", c -> condition(c, ClusterStatusBuilder.DEGRADED)
+                .equals("True/ApplyFailed"));
+        assertThat(condition(refused, ClusterStatusBuilder.PROGRESSING)).isEqualTo("False/Blocked");
+        assertThat(refused.getStatus().getObservedGeneration()).isEqualTo(refused.getMetadata().getGeneration());
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.v1().events().inNamespace(namespace).list()
+                .getItems().stream().anyMatch(e -> "ApplyFailed".equals(e.getReason())
+                        && e.getMessage().contains("toleration")));
+
+        edit("stubborn", c -> {
+            c.getSpec().getPod().setTolerations(null);
+            c.getSpec().setReplicas(5);
+            return c;
+        });
+        awaitStatus("stubborn", c -> steadyAt(c, 5)
+                && condition(c, ClusterStatusBuilder.DEGRADED).equals("False/AsExpected"));
+    }
+
+    @Test
+    void aResourceRequestAboveItsLimitIsRefusedUpFrontWhileStatusStaysTrue() {
+        raft.add("greedy");
+        client.resource(cluster("greedy", 3)).create();
+        awaitStatus("greedy", c -> steadyAt(c, 3));
+        edit("greedy", c -> {
+            c.getSpec().setResources(new io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder()
+                    .addToRequests("cpu", new io.fabric8.kubernetes.api.model.Quantity("2"))
+                    .addToLimits("cpu", new io.fabric8.kubernetes.api.model.Quantity("1")).build());
+            return c;
+        });
+        RaftKVCluster invalid = awaitStatus("greedy", c -> condition(c, ClusterStatusBuilder.DEGRADED)
+                .equals("True/InvalidSpec"));
+        assertThat(invalid.getStatus().getObservedGeneration()).isEqualTo(invalid.getMetadata().getGeneration());
+        assertThat(invalid.getStatus().getLeader()).isEqualTo("greedy-0");
+        assertThat(client.apps().statefulSets().inNamespace(namespace).withName("greedy").get().getSpec()
+                .getTemplate().getSpec().getContainers().get(0).getResources().getRequests())
+                .as("the invalid spec is not applied").doesNotContainKey("cpu");
+    }
+
+    @Test
+    void aLargerStorageSizeNeverBreaksTheApplyAndIsRefusedWithoutVolumeExpansion() {
+        raft.add("roomy");
+        client.resource(cluster("roomy", 3)).create();
+        awaitStatus("roomy", c -> steadyAt(c, 3));
+        edit("roomy", c -> {
+            c.getSpec().getStorage().setSize("2Gi");
+            return c;
+        });
+        RaftKVCluster refused = awaitStatus("roomy", c -> condition(c, ClusterStatusBuilder.DEGRADED)
+                .equals("True/StorageResizeRefused"));
+        assertThat(refused.getStatus().getConditions()).filteredOn(x -> x.getType().equals("Degraded"))
+                .extracting(Condition::getMessage).first().asString().contains("allowVolumeExpansion");
+        assertThat(client.apps().statefulSets().inNamespace(namespace).withName("roomy").get().getSpec()
+                .getVolumeClaimTemplates().get(0).getSpec().getResources().getRequests().get("storage").toString())
+                .as("the claim template is kept as created").isEqualTo("1Gi");
+    }
+
+    @Test
+    void kubectlScaleWorksThroughTheScaleSubresource() {
+        raft.add("scalable");
+        client.resource(cluster("scalable", 3)).create();
+        awaitStatus("scalable", c -> steadyAt(c, 3));
+        String path = "/apis/raftkv.io/v1alpha1/namespaces/" + namespace + "/raftkvclusters/scalable/scale";
+        String scale = client.raw(path);
+        assertThat(scale).contains("\"replicas\":3", "app.kubernetes.io/instance=scalable");
+        client.resources(RaftKVCluster.class).inNamespace(namespace).withName("scalable").scale(5);
+        awaitStatus("scalable", c -> steadyAt(c, 5));
+    }
+
+    @Test
+    void theForceAnnotationIsRemovedOnceTheScaleDownItAllowedIsDone() {
+        FakeRaftGroup group = raft.add("forced");
+        client.resource(cluster("forced", 4)).create();
+        awaitStatus("forced", c -> steadyAt(c, 4));
+        group.setUnreachable("forced-1", true);
+        edit("forced", c -> {
+            c.getMetadata().getAnnotations().put(RaftKVCluster.FORCE_SCALE_DOWN_ANNOTATION, "true");
+            c.getSpec().setReplicas(3);
+            return c;
+        });
+        await().atMost(Duration.ofSeconds(60)).until(() -> get("forced"), c -> c.getStatus() != null
+                && Integer.valueOf(3).equals(c.getStatus().getReplicas())
+                && !c.getMetadata().getAnnotations().containsKey(RaftKVCluster.FORCE_SCALE_DOWN_ANNOTATION));
         assertThat(group.voters()).hasSize(3);
     }
 

@@ -55,20 +55,56 @@ class StatefulSetTemplateTest {
     }
 
     @Test
-    void theNodeRunsUnprivilegedOnAVolumeMadeItsOwnAndHandsLeadershipOffBeforeStopping() {
+    void byDefaultThePodPassesTheRestrictedPodSecurityLevel() {
         var pod = StatefulSetDependent.build(cluster(), 3).getSpec().getTemplate().getSpec();
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
         assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(NodeContract.NODE_UID);
         assertThat(pod.getSecurityContext().getFsGroup()).isEqualTo(NodeContract.NODE_UID);
+        assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        assertThat(pod.getInitContainers()).as("the root init container is opt-in").isEmpty();
+        var node = pod.getContainers().get(0);
+        assertThat(node.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        assertThat(node.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(node.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(node.getLifecycle()).as("the node hands leadership off on SIGTERM; no preStop hook").isNull();
+        assertThat(pod.getTerminationGracePeriodSeconds()).as("covers the hand-off wait and a graceful stop")
+                .isGreaterThanOrEqualTo(15L);
+        assertThat(node.getEnv()).anyMatch(e -> e.getName().equals("RAFTKV_ENDPOINTS")
+                && e.getValue().equals("127.0.0.1:7001,demo.ns.svc.cluster.local:7001"));
+    }
+
+    @Test
+    void membersPreferDistinctNodesAndSpreadOverZonesUnlessTheSpecSaysOtherwise() {
+        var pod = StatefulSetDependent.build(cluster(), 3).getSpec().getTemplate().getSpec();
+        var term = pod.getAffinity().getPodAntiAffinity().getPreferredDuringSchedulingIgnoredDuringExecution().get(0);
+        assertThat(term.getPodAffinityTerm().getTopologyKey()).isEqualTo("kubernetes.io/hostname");
+        assertThat(term.getPodAffinityTerm().getLabelSelector().getMatchLabels())
+                .containsEntry("app.kubernetes.io/instance", "demo");
+        assertThat(pod.getTopologySpreadConstraints()).singleElement()
+                .satisfies(t -> assertThat(t.getWhenUnsatisfiable()).isEqualTo("ScheduleAnyway"));
+    }
+
+    @Test
+    void theHostPathOwnershipInitContainerAndSecurityContextsCanBeSet() {
+        RaftKVCluster c = cluster();
+        c.getSpec().getPod().setDataDirOwnerInitContainer(true);
+        c.getSpec().getPod().setSecurityContext(new io.fabric8.kubernetes.api.model.PodSecurityContextBuilder()
+                .withRunAsUser(20000L).build());
+        var pod = StatefulSetDependent.build(c, 3).getSpec().getTemplate().getSpec();
+        assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(20000L);
         var init = pod.getInitContainers();
         assertThat(init).hasSize(1);
         assertThat(String.join(" ", init.get(0).getCommand())).contains("chown 10001:10001 " + NodeContract.DATA_DIR);
         assertThat(init.get(0).getVolumeMounts()).extracting(m -> m.getMountPath())
                 .containsExactly(NodeContract.DATA_DIR);
-        var node = pod.getContainers().get(0);
-        assertThat(node.getSecurityContext()).as("the node container inherits the unprivileged pod user").isNull();
-        assertThat(node.getLifecycle().getPreStop().getHttpGet().getPath()).isEqualTo(NodeContract.PRESTOP_PATH);
-        assertThat(pod.getTerminationGracePeriodSeconds()).as("covers the hand-off wait and a graceful stop")
-                .isGreaterThanOrEqualTo(15L);
+    }
+
+    @Test
+    void theClusterDomainIsASetting() {
+        RaftKVCluster c = cluster();
+        c.getSpec().setClusterDomain("corp.example");
+        assertThat(NodeConfig.render(c)).contains("cluster-domain: \"corp.example\"");
+        assertThat(ResourceNames.of(c).peerAddress(2)).isEqualTo("demo-2.demo-peers.ns.svc.corp.example:7001");
     }
 
     @Test

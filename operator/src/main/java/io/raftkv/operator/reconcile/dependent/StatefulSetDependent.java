@@ -24,6 +24,7 @@ import io.raftkv.operator.reconcile.NodeConfig;
 import io.raftkv.operator.reconcile.NodeContract;
 import io.raftkv.operator.reconcile.ResourceNames;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -41,7 +42,27 @@ public class StatefulSetDependent extends CRUDKubernetesDependentResource<Statef
 
     @Override
     protected StatefulSet desired(RaftKVCluster primary, Context<RaftKVCluster> context) {
-        return build(primary, DesiredStates.of(context).statefulSetReplicas());
+        StatefulSet built = build(primary, DesiredStates.of(context).statefulSetReplicas());
+        // Kubernetes forbids changing volumeClaimTemplates: keep the ones the StatefulSet was created with, so a
+        // new spec.storage never makes every apply fail. Sizes are changed on the claims themselves (the
+        // planner's ExpandVolumeClaim), or refused with a reason in status.
+        context.getSecondaryResource(StatefulSet.class)
+                .filter(existing -> existing.getSpec() != null && existing.getSpec().getVolumeClaimTemplates() != null
+                        && !existing.getSpec().getVolumeClaimTemplates().isEmpty())
+                .ifPresent(existing -> built.getSpec().setVolumeClaimTemplates(
+                        existing.getSpec().getVolumeClaimTemplates().stream().map(StatefulSetDependent::claimTemplate)
+                                .toList()));
+        return built;
+    }
+
+    /** The parts of an existing claim template that server-side apply should own (not its status). */
+    private static io.fabric8.kubernetes.api.model.PersistentVolumeClaim claimTemplate(
+            io.fabric8.kubernetes.api.model.PersistentVolumeClaim t) {
+        return new PersistentVolumeClaimBuilder()
+                .withNewMetadata().withName(t.getMetadata().getName()).withLabels(t.getMetadata().getLabels())
+                .endMetadata()
+                .withSpec(t.getSpec())
+                .build();
     }
 
     /** The StatefulSet for a cluster at a given size; public so that tests can inspect it without a server. */
@@ -80,7 +101,10 @@ public class StatefulSetDependent extends CRUDKubernetesDependentResource<Statef
                                 .withContainerPort(NodeContract.HTTP_PORT).withProtocol("TCP").build())
                 .withEnv(new EnvVarBuilder().withName(NodeContract.ENV_INITIAL_CLUSTER_STATE).withNewValueFrom()
                         .withNewConfigMapKeyRef().withName(names.configMap())
-                        .withKey(NodeContract.INITIAL_CLUSTER_STATE_KEY).endConfigMapKeyRef().endValueFrom().build())
+                        .withKey(NodeContract.INITIAL_CLUSTER_STATE_KEY).endConfigMapKeyRef().endValueFrom().build(),
+                        // `raftkv members` (or get, put, ...) run inside the pod finds the leader through these
+                        new EnvVarBuilder().withName(NodeContract.ENV_ENDPOINTS).withValue(names.cliEndpoints())
+                                .build())
                 .withVolumeMounts(
                         new io.fabric8.kubernetes.api.model.VolumeMountBuilder().withName(ResourceNames.DATA_VOLUME)
                                 .withMountPath(NodeContract.DATA_DIR).build(),
@@ -90,16 +114,17 @@ public class StatefulSetDependent extends CRUDKubernetesDependentResource<Statef
                 .withStartupProbe(httpProbe(NodeContract.HEALTH_PATH, 2, 150))
                 .withLivenessProbe(httpProbe(NodeContract.HEALTH_PATH, 10, 6))
                 .withReadinessProbe(httpProbe(NodeContract.READY_PATH, 2, 2))
-                .withNewLifecycle().withNewPreStop().withNewHttpGet()
-                .withPath(NodeContract.PRESTOP_PATH).withPort(new IntOrString(NodeContract.HTTP_PORT_NAME))
-                .endHttpGet().endPreStop().endLifecycle();
+                // No preStop hook: on SIGTERM the node hands leadership off before it stops (NodeContract).
+                .withSecurityContext(overrides.getContainerSecurityContext() != null
+                        ? overrides.getContainerSecurityContext() : restrictedContainer());
         if (spec.getResources() != null) {
             container.withResources(spec.getResources());
         }
 
         // The node runs as an unprivileged user. fsGroup hands it the volume where the storage supports ownership
-        // management; host-path volumes (single-node clusters) do not, so a short init container gives the data
-        // directory to that user (the only step that runs as root, with nothing else mounted).
+        // management; host-path volumes (single-node clusters) do not, so there an opt-in init container gives the
+        // data directory to that user (the only step that runs as root, with nothing else mounted; it does not
+        // pass the restricted Pod Security level, hence off by default).
         String owner = NodeContract.NODE_UID + ":" + NodeContract.NODE_UID;
         ContainerBuilder dataOwner = new ContainerBuilder()
                 .withName("data-dir-owner")
@@ -111,10 +136,9 @@ public class StatefulSetDependent extends CRUDKubernetesDependentResource<Statef
                 .withVolumeMounts(new io.fabric8.kubernetes.api.model.VolumeMountBuilder()
                         .withName(ResourceNames.DATA_VOLUME).withMountPath(NodeContract.DATA_DIR).build());
         PodSpecBuilder podSpec = new PodSpecBuilder()
-                .withInitContainers(dataOwner.build())
                 .withContainers(container.build())
-                .withNewSecurityContext().withFsGroup(NodeContract.NODE_UID).withRunAsUser(NodeContract.NODE_UID)
-                .withRunAsGroup(NodeContract.NODE_UID).endSecurityContext()
+                .withSecurityContext(overrides.getSecurityContext() != null ? overrides.getSecurityContext()
+                        : restrictedPod())
                 .withTerminationGracePeriodSeconds(30L)
                 .addNewVolume().withName("config").withNewConfigMap().withName(names.configMap())
                 .addNewItem().withKey(NodeContract.CONFIG_KEY).withPath(NodeContract.CONFIG_FILE).endItem()
@@ -125,9 +149,18 @@ public class StatefulSetDependent extends CRUDKubernetesDependentResource<Statef
         if (overrides.getTolerations() != null) {
             podSpec.withTolerations(overrides.getTolerations());
         }
-        if (overrides.getAffinity() != null) {
-            podSpec.withAffinity(overrides.getAffinity());
+        if (overrides.isDataDirOwnerInitContainer()) {
+            podSpec.withInitContainers(dataOwner.build());
         }
+        // Members on one node fail together: by default prefer distinct nodes and spread over zones. Soft, so a
+        // single-node cluster still runs every member.
+        podSpec.withAffinity(overrides.getAffinity() != null ? overrides.getAffinity()
+                : preferDistinctNodes(names.selectorLabels()));
+        podSpec.withTopologySpreadConstraints(overrides.getTopologySpreadConstraints() != null
+                ? overrides.getTopologySpreadConstraints()
+                : List.of(new io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder().withMaxSkew(1)
+                        .withTopologyKey(ZONE_LABEL).withWhenUnsatisfiable("ScheduleAnyway")
+                        .withNewLabelSelector().withMatchLabels(names.selectorLabels()).endLabelSelector().build()));
 
         PersistentVolumeClaimBuilder claim = new PersistentVolumeClaimBuilder()
                 .withNewMetadata().withName(ResourceNames.DATA_VOLUME).withLabels(names.labels()).endMetadata()
@@ -155,6 +188,36 @@ public class StatefulSetDependent extends CRUDKubernetesDependentResource<Statef
                 .withVolumeClaimTemplates(claim.build())
                 .endSpec()
                 .build();
+    }
+
+    static final String ZONE_LABEL = "topology.kubernetes.io/zone";
+    static final String HOSTNAME_LABEL = "kubernetes.io/hostname";
+
+    /** The restricted Pod Security level: non-root user 10001, seccomp RuntimeDefault. */
+    public static io.fabric8.kubernetes.api.model.PodSecurityContext restrictedPod() {
+        return new io.fabric8.kubernetes.api.model.PodSecurityContextBuilder()
+                .withRunAsNonRoot(true).withRunAsUser(NodeContract.NODE_UID).withRunAsGroup(NodeContract.NODE_UID)
+                .withFsGroup(NodeContract.NODE_UID)
+                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                .build();
+    }
+
+    /** The restricted Pod Security level for a container: no privilege escalation, no capabilities. */
+    public static io.fabric8.kubernetes.api.model.SecurityContext restrictedContainer() {
+        return new io.fabric8.kubernetes.api.model.SecurityContextBuilder()
+                .withAllowPrivilegeEscalation(false).withRunAsNonRoot(true)
+                .withNewCapabilities().withDrop("ALL").endCapabilities()
+                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                .build();
+    }
+
+    private static io.fabric8.kubernetes.api.model.Affinity preferDistinctNodes(Map<String, String> selector) {
+        return new io.fabric8.kubernetes.api.model.AffinityBuilder().withNewPodAntiAffinity()
+                .addNewPreferredDuringSchedulingIgnoredDuringExecution().withWeight(100)
+                .withNewPodAffinityTerm().withTopologyKey(HOSTNAME_LABEL)
+                .withNewLabelSelector().withMatchLabels(selector).endLabelSelector().endPodAffinityTerm()
+                .endPreferredDuringSchedulingIgnoredDuringExecution()
+                .endPodAntiAffinity().build();
     }
 
     private static Probe httpProbe(String path, int periodSeconds, int failureThreshold) {
