@@ -219,7 +219,8 @@ public final class KvService extends KVGrpc.KVImplBase {
                 case SESSION_EXPIRED -> throw GrpcErrors.invalid("SESSION_EXPIRED", r.detail());
                 case STALE_SEQUENCE -> throw GrpcErrors.invalid("STALE_SEQUENCE", r.detail());
                 case INVALID -> throw GrpcErrors.invalid("INVALID_ARGUMENT", r.detail());
-                case MALFORMED, NO_COMMAND -> throw Status.INTERNAL.withDescription("unexpected result " + r)
+                case MALFORMED, NO_COMMAND, COMPACTED, FUTURE_REVISION, KEY_NOT_FOUND, LEASE_NOT_FOUND ->
+                        throw Status.INTERNAL.withDescription("unexpected result " + r)
                         .asRuntimeException();
             };
         });

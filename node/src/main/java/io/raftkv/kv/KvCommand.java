@@ -17,15 +17,15 @@ import java.util.Objects;
  * {@link KvLimits#check(KvCommand)}, so that an oversize command that reached the log is still applied — as a
  * deterministic error — rather than failing to decode.
  */
-public sealed interface KvCommand permits KvCommand.Put, KvCommand.Delete, KvCommand.CompareAndSwap {
+public sealed interface KvCommand
+        permits KvCommand.Put, KvCommand.Delete, KvCommand.CompareAndSwap, KvCommand.Txn, KvCommand.Compact {
 
+    /** The session's client; 0 means no session (etcd's semantics: a retry may apply the command again). */
     long clientId();
 
     long sequence();
 
     long timestampMillis();
-
-    Bytes key();
 
     /** Sets {@code key} to {@code value}, creating it if absent. */
     record Put(long clientId, long sequence, long timestampMillis, Bytes key, Bytes value) implements KvCommand {
@@ -58,6 +58,27 @@ public sealed interface KvCommand permits KvCommand.Put, KvCommand.Delete, KvCom
         }
     }
 
+    /**
+     * An etcd transaction (a single etcd Put or DeleteRange is one with no compares). Executed by the same code as
+     * {@link Put}, {@link Delete} and {@link CompareAndSwap}, which are transactions too (docs/etcd-api.md).
+     * Session-less for now ({@code clientId} 0): the snapshot format does not yet keep transaction results.
+     */
+    record Txn(long clientId, long sequence, long timestampMillis, TxnRequest request) implements KvCommand {
+        public Txn {
+            checkSession(sequence, timestampMillis);
+            requireNoSession(clientId);
+            Objects.requireNonNull(request, "request");
+        }
+    }
+
+    /** Compacts the history at {@code revision} (etcd's Compact; always physical here). Session-less. */
+    record Compact(long clientId, long sequence, long timestampMillis, long revision) implements KvCommand {
+        public Compact {
+            checkSession(sequence, timestampMillis);
+            requireNoSession(clientId);
+        }
+    }
+
     /** What a {@link CompareAndSwap} requires of the key's current state. */
     sealed interface Condition permits ValueEquals, VersionEquals {
     }
@@ -77,6 +98,13 @@ public sealed interface KvCommand permits KvCommand.Put, KvCommand.Delete, KvCom
             if (expected < 0) {
                 throw new IllegalArgumentException("expected version must be >= 0, got " + expected);
             }
+        }
+    }
+
+    private static void requireNoSession(long clientId) {
+        if (clientId != 0) {
+            throw new IllegalArgumentException("transactions and compactions carry no session yet (client id 0), got "
+                    + Long.toUnsignedString(clientId));
         }
     }
 

@@ -7,15 +7,25 @@ import java.util.Arrays;
  * unsigned LEB128 ({@link Varint}):
  * <pre>
  * u8      format version (1)
- * u8      op: 1 = PUT, 2 = DELETE, 3 = CAS
+ * u8      op: 1 = PUT, 2 = DELETE, 3 = CAS, 4 = TXN, 5 = COMPACT
  * u64     client id
  * varint  sequence (&ge; 1)
  * varint  proposer timestamp, ms since the epoch
- * varint  key length, then the key bytes
+ * PUT, DELETE, CAS: varint key length, then the key bytes, and:
  * PUT:    varint value length, value bytes
  * DELETE: nothing more
  * CAS:    u8 condition: 1 = value equals (varint length, bytes), 2 = version equals (varint version; 0 = absent)
  *         then varint new value length, new value bytes
+ * TXN:    txn = varint n, n compares; varint n, n success ops; varint n, n failure ops
+ *         compare = u8 target (0 VERSION, 1 CREATE, 2 MOD, 3 VALUE, 4 LEASE), u8 result (0 EQUAL, 1 GREATER,
+ *                   2 LESS, 3 NOT_EQUAL), bytes key, bytes range end, u64 number, bytes value
+ *         op = u8 kind, then 1 RANGE: bytes key, bytes end, u64 limit, u64 revision, u8 sort order, u8 sort
+ *                   target, u8 flags (1 keys only, 2 count only), u64 min mod, max mod, min create, max create
+ *              2 PUT: bytes key, bytes value, u64 lease, u8 flags (1 prev kv, 2 ignore value, 4 ignore lease)
+ *              3 DELETE RANGE: bytes key, bytes end, u8 flags (1 prev kv)
+ *              4 TXN: txn
+ * COMPACT: u64 revision
+ * (bytes = varint length, then the bytes; enums are the ordinals of the kv package's enums, in etcd's order)
  * </pre>
  * Nothing may follow the command. Decoding never trusts a length beyond the bytes actually present, so
  * hostile input cannot make it allocate more than its own size.
@@ -30,6 +40,8 @@ public final class KvCommandCodec {
     static final int OP_PUT = 1;
     static final int OP_DELETE = 2;
     static final int OP_CAS = 3;
+    static final int OP_TXN = 4;
+    static final int OP_COMPACT = 5;
     static final int CONDITION_VALUE = 1;
     static final int CONDITION_VERSION = 2;
 
@@ -37,7 +49,10 @@ public final class KvCommandCodec {
     }
 
     public static byte[] encode(KvCommand command) {
-        byte[] key = command.key().array();
+        if (command instanceof KvCommand.Txn || command instanceof KvCommand.Compact) {
+            return TxnCodec.encode(command);
+        }
+        byte[] key = keyOf(command).array();
         int size = 2 + Long.BYTES + Varint.size(command.sequence()) + Varint.size(command.timestampMillis())
                 + sizeOfBytes(key);
         int op;
@@ -78,6 +93,16 @@ public final class KvCommandCodec {
         return out;
     }
 
+    private static Bytes keyOf(KvCommand command) {
+        if (command instanceof KvCommand.Put put) {
+            return put.key();
+        }
+        if (command instanceof KvCommand.Delete delete) {
+            return delete.key();
+        }
+        return ((KvCommand.CompareAndSwap) command).key();
+    }
+
     /**
      * Decodes one command. The returned command owns fresh copies of its key and values (it does not keep
      * {@code data}).
@@ -92,7 +117,7 @@ public final class KvCommandCodec {
                     + " (this build understands " + FORMAT_VERSION + ")", 0);
         }
         int op = in.u8("op");
-        if (op != OP_PUT && op != OP_DELETE && op != OP_CAS) {
+        if (op < OP_PUT || op > OP_COMPACT) {
             throw new MalformedCommandException("unknown op " + op, 1);
         }
         long clientId = in.u64("client id");
@@ -107,6 +132,11 @@ public final class KvCommandCodec {
         if (timestamp < 0) {
             throw new MalformedCommandException("timestamp out of range: " + Long.toUnsignedString(timestamp),
                     timestampAt);
+        }
+        if (op == OP_TXN || op == OP_COMPACT) {
+            KvCommand command = TxnCodec.decode(op, clientId, sequence, timestamp, in);
+            in.requireEnd();
+            return command;
         }
         Bytes key = in.bytes("key");
         KvCommand command;
@@ -135,10 +165,7 @@ public final class KvCommandCodec {
             }
             default -> throw new AssertionError("op checked above: " + op);
         }
-        if (in.position != data.length) {
-            throw new MalformedCommandException((data.length - in.position) + " unexpected bytes after the command",
-                    in.position);
-        }
+        in.requireEnd();
         return command;
     }
 
@@ -160,9 +187,24 @@ public final class KvCommandCodec {
     }
 
     /** Reads fields from a byte array, failing with the field's name and offset. */
-    private static final class Cursor {
+    static final class Cursor {
         private final byte[] data;
         private int position;
+
+        int position() {
+            return position;
+        }
+
+        int remaining() {
+            return data.length - position;
+        }
+
+        void requireEnd() throws MalformedCommandException {
+            if (position != data.length) {
+                throw new MalformedCommandException((data.length - position) + " unexpected bytes after the command",
+                        position);
+            }
+        }
 
         Cursor(byte[] data) {
             this.data = data;

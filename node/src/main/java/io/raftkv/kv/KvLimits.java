@@ -21,7 +21,13 @@ public final class KvLimits {
 
     /** Returns why {@code command} is not allowed, or empty if it is. */
     public static Optional<String> check(KvCommand command) {
-        Optional<String> key = checkKey(command.key());
+        if (command instanceof KvCommand.Txn txn) {
+            return TxnChecks.check(txn.request()).map(TxnChecks.Violation::message);
+        }
+        if (command instanceof KvCommand.Compact) {
+            return Optional.empty();
+        }
+        Optional<String> key = checkKey(keyOf(command));
         if (key.isPresent()) {
             return key;
         }
@@ -38,6 +44,16 @@ public final class KvLimits {
             return checkValue("new value", cas.newValue());
         }
         return Optional.empty();
+    }
+
+    private static Bytes keyOf(KvCommand command) {
+        if (command instanceof KvCommand.Put put) {
+            return put.key();
+        }
+        if (command instanceof KvCommand.Delete delete) {
+            return delete.key();
+        }
+        return ((KvCommand.CompareAndSwap) command).key();
     }
 
     /** Returns why {@code key} is not a valid key, or empty if it is. */

@@ -13,9 +13,10 @@ import java.util.Objects;
  *                 validation errors
  * @param current  the key as it is after the command, or null if absent; its {@code modRevision} is the key's
  *                 new revision
- * @param revision the cluster revision (log index of the last entry that changed the store) after the command
+ * @param revision the store revision after the command (etcd's: raised once per command that changed a key)
+ * @param txn      for {@link KvCommand.Txn}: the transaction's result; null otherwise
  */
-public record KvResult(Code code, String detail, KeyValue prior, KeyValue current, long revision) {
+public record KvResult(Code code, String detail, KeyValue prior, KeyValue current, long revision, OpResult.Txn txn) {
 
     /** Outcomes. Stable wire ids: they are written into snapshots (the session table keeps results). */
     public enum Code {
@@ -37,7 +38,15 @@ public record KvResult(Code code, String detail, KeyValue prior, KeyValue curren
         /** The entry is not a decodable command; nothing changed. */
         MALFORMED(7),
         /** A NOOP or MEMBERSHIP entry: only the applied index moved. */
-        NO_COMMAND(8);
+        NO_COMMAND(8),
+        /** A read or compaction at a revision already compacted; nothing changed. */
+        COMPACTED(9),
+        /** A read or compaction at a revision after the current one; nothing changed. */
+        FUTURE_REVISION(10),
+        /** ignore_value/ignore_lease on a missing key; nothing changed. */
+        KEY_NOT_FOUND(11),
+        /** A put with a lease that does not exist; nothing changed. */
+        LEASE_NOT_FOUND(12);
 
         private final int wireId;
 
@@ -62,6 +71,11 @@ public record KvResult(Code code, String detail, KeyValue prior, KeyValue curren
     public KvResult {
         Objects.requireNonNull(code, "code");
         Objects.requireNonNull(detail, "detail");
+    }
+
+    /** A result of a single-key command (no transaction result). */
+    public KvResult(Code code, String detail, KeyValue prior, KeyValue current, long revision) {
+        this(code, detail, prior, current, revision, null);
     }
 
     /** True only for {@link Code#OK}. */

@@ -6,26 +6,30 @@ import java.util.List;
 
 /**
  * A point-in-time capture of a {@link KvStateMachine} (from {@link KvStateMachine#capture()}), to be written
- * out later on any thread: capturing only copies references (the stored arrays are immutable), so the apply
- * thread is held up for a walk over the map, not for the I/O (the design notes: never build a snapshot on the
- * consensus thread).
+ * out later on any thread: capturing only copies references (histories and their arrays are immutable), so the
+ * apply thread is held up for a walk over the index, not for the I/O (the design notes: never build a snapshot
+ * on the consensus thread).
  */
 public final class KvSnapshot {
 
     private final long appliedIndex;
     private final long revision;
+    private final long compactRevision;
     private final long clockMillis;
     private final byte[][] keys;
-    private final StoredValue[] values;
+    private final KeyHistory[] histories;
+    private final long keyCount;
     private final List<SessionTable.Session> sessions;
 
-    KvSnapshot(long appliedIndex, long revision, long clockMillis, byte[][] keys, StoredValue[] values,
-               List<SessionTable.Session> sessions) {
+    KvSnapshot(long appliedIndex, long revision, long compactRevision, long clockMillis, byte[][] keys,
+               KeyHistory[] histories, long keyCount, List<SessionTable.Session> sessions) {
         this.appliedIndex = appliedIndex;
         this.revision = revision;
+        this.compactRevision = compactRevision;
         this.clockMillis = clockMillis;
         this.keys = keys;
-        this.values = values;
+        this.histories = histories;
+        this.keyCount = keyCount;
         this.sessions = List.copyOf(sessions);
     }
 
@@ -38,8 +42,9 @@ public final class KvSnapshot {
         return revision;
     }
 
-    public int keyCount() {
-        return keys.length;
+    /** The number of live keys (keys with only tombstones retained are not counted). */
+    public long keyCount() {
+        return keyCount;
     }
 
     /**
@@ -47,6 +52,6 @@ public final class KvSnapshot {
      * bytes). Flushes but does not close {@code out}.
      */
     public void writeTo(OutputStream out) throws IOException {
-        SnapshotFormat.write(out, appliedIndex, revision, clockMillis, keys, values, sessions);
+        SnapshotFormat.write(out, appliedIndex, revision, compactRevision, clockMillis, keys, histories, sessions);
     }
 }

@@ -18,14 +18,14 @@ import java.util.SortedMap;
  * rather than searching from the top for every insert. Add-only, iteration-only: the views a real sorted map
  * offers are not needed for that and are refused.
  */
-final class SortedEntries extends AbstractMap<byte[], StoredValue> implements SortedMap<byte[], StoredValue> {
+final class SortedEntries extends AbstractMap<byte[], KeyHistory> implements SortedMap<byte[], KeyHistory> {
     private static final Comparator<byte[]> ORDER = Arrays::compareUnsigned;
 
     private final List<byte[]> keys = new ArrayList<>();
-    private final List<StoredValue> values = new ArrayList<>();
+    private final List<KeyHistory> values = new ArrayList<>();
 
     /** Appends a key that the caller has checked to be greater than the last one. */
-    void add(byte[] key, StoredValue value) {
+    void add(byte[] key, KeyHistory value) {
         keys.add(key);
         values.add(value);
     }
@@ -36,10 +36,10 @@ final class SortedEntries extends AbstractMap<byte[], StoredValue> implements So
     }
 
     @Override
-    public Set<Entry<byte[], StoredValue>> entrySet() {
+    public Set<Entry<byte[], KeyHistory>> entrySet() {
         return new AbstractSet<>() {
             @Override
-            public Iterator<Entry<byte[], StoredValue>> iterator() {
+            public Iterator<Entry<byte[], KeyHistory>> iterator() {
                 return new Iterator<>() {
                     private int next;
 
@@ -49,7 +49,7 @@ final class SortedEntries extends AbstractMap<byte[], StoredValue> implements So
                     }
 
                     @Override
-                    public Entry<byte[], StoredValue> next() {
+                    public Entry<byte[], KeyHistory> next() {
                         if (next >= keys.size()) {
                             throw new NoSuchElementException();
                         }
@@ -67,17 +67,17 @@ final class SortedEntries extends AbstractMap<byte[], StoredValue> implements So
     }
 
     @Override
-    public SortedMap<byte[], StoredValue> subMap(byte[] fromKey, byte[] toKey) {
+    public SortedMap<byte[], KeyHistory> subMap(byte[] fromKey, byte[] toKey) {
         throw new UnsupportedOperationException("iteration only");
     }
 
     @Override
-    public SortedMap<byte[], StoredValue> headMap(byte[] toKey) {
+    public SortedMap<byte[], KeyHistory> headMap(byte[] toKey) {
         throw new UnsupportedOperationException("iteration only");
     }
 
     @Override
-    public SortedMap<byte[], StoredValue> tailMap(byte[] fromKey) {
+    public SortedMap<byte[], KeyHistory> tailMap(byte[] fromKey) {
         throw new UnsupportedOperationException("iteration only");
     }
 

@@ -10,6 +10,8 @@ import io.raftkv.client.RaftKvClient;
 import io.raftkv.config.HostPort;
 import io.raftkv.http.HttpApi;
 import io.raftkv.config.NodeConfig;
+import io.raftkv.etcd.EtcdKvService;
+import io.raftkv.etcd.LeaderForwarder;
 import io.raftkv.grpc.ClusterService;
 import io.raftkv.grpc.KvService;
 import io.raftkv.kv.KvStateMachine;
@@ -67,6 +69,7 @@ public final class RaftKvNode implements AutoCloseable {
     private final PeerTransport transport;
     private final RaftRuntime runtime;
     private final ClusterService clusterService;
+    private final LeaderForwarder etcdForwarder;
     private final Server grpc;
     private final ScheduledExecutorService housekeeping;
     private final DiskAlarm diskAlarm;
@@ -128,6 +131,10 @@ public final class RaftKvNode implements AutoCloseable {
                 diskAlarm::alarmed, metrics);
         this.clusterService = new ClusterService(config.clusterName(), advertise, runtime, stateMachine.kv(),
                 directory::address, diskAlarm::alarmed, Duration.ofSeconds(30));
+        // etcd's v3 KV API on the same port, over the same store and commands (docs/etcd-api.md).
+        this.etcdForwarder = new LeaderForwarder(id, directory::address);
+        EtcdKvService etcdKv = new EtcdKvService(config.clusterName().hashCode() & 0xffffffffL, id, runtime,
+                stateMachine.kv(), diskAlarm::alarmed, Duration.ofSeconds(30), etcdForwarder);
         HostPort listen = HostPort.parse(config.listen());
         this.grpc = NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port()),
                         InsecureServerCredentials.create())
@@ -140,6 +147,7 @@ public final class RaftKvNode implements AutoCloseable {
                 .permitKeepAliveTime(5, TimeUnit.SECONDS)
                 .addService(kvService)
                 .addService(clusterService)
+                .addService(ServerInterceptors.intercept(etcdKv, etcdForwarder.interceptor()))
                 .addService(ServerInterceptors.intercept(new PeerService(id, runtime::step, faults),
                         PeerService.interceptor(config.clusterName(), directory, transport::heardFrom)))
                 .build();
@@ -335,6 +343,7 @@ public final class RaftKvNode implements AutoCloseable {
             grpc.shutdownNow();
         }
         clusterService.close();
+        etcdForwarder.close();
         try {
             storage.close();
         } catch (IOException e) {

@@ -44,8 +44,9 @@ class ConcurrentReadTest {
             } else {
                 Bytes value = Bytes.utf8("v" + i);
                 entries.add(log.command(new KvCommand.Put(1, i, 0, key, value)));
-                model.put(key, prior == null ? new KeyValue(key, value, i, i, 1)
-                        : new KeyValue(key, value, prior.createRevision(), i, prior.version() + 1));
+                // Every entry changes the store: entry i makes revision i + 1 (an empty store is at revision 1).
+                model.put(key, prior == null ? new KeyValue(key, value, i + 1, i + 1, 1)
+                        : new KeyValue(key, value, prior.createRevision(), i + 1, prior.version() + 1));
             }
             stateAfter.add(List.copyOf(model.values()));
         }

@@ -32,10 +32,10 @@ class ExactlyOnceTest {
         apply(put(8, 1, T0, "a", "other"));
         KvResult retry = apply(put(7, 1, T0 + 5, "a", "1"));
         assertThat(retry).isEqualTo(first);
-        assertThat(retry.revision()).isEqualTo(1);
+        assertThat(retry.revision()).isEqualTo(2);
         assertThat(sm.get(b("a")).orElseThrow().value()).as("the retry did not overwrite").isEqualTo(b("other"));
         assertThat(sm.get(b("a")).orElseThrow().version()).isEqualTo(2);
-        assertThat(sm.revision()).isEqualTo(2);
+        assertThat(sm.revision()).isEqualTo(3);
         assertThat(sm.appliedIndex()).isEqualTo(3);
     }
 

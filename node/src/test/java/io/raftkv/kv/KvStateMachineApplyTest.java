@@ -32,15 +32,16 @@ class KvStateMachineApplyTest {
         KvResult created = apply(put(1, nextSeq(), 0, "a", "1"));
         assertThat(created.code()).isEqualTo(KvResult.Code.OK);
         assertThat(created.prior()).isNull();
-        assertThat(created.current()).isEqualTo(new KeyValue(b("a"), b("1"), 1, 1, 1));
-        assertThat(created.revision()).isEqualTo(1);
+        // etcd's revisions: an empty store is at 1, each changing command raises it by one (a NOOP does not).
+        assertThat(created.current()).isEqualTo(new KeyValue(b("a"), b("1"), 2, 2, 1));
+        assertThat(created.revision()).isEqualTo(2);
 
         sm.apply(log.noop());
         KvResult updated = apply(put(1, nextSeq(), 0, "a", "2"));
-        assertThat(updated.prior()).isEqualTo(new KeyValue(b("a"), b("1"), 1, 1, 1));
-        assertThat(updated.current()).isEqualTo(new KeyValue(b("a"), b("2"), 1, 3, 2));
+        assertThat(updated.prior()).isEqualTo(new KeyValue(b("a"), b("1"), 2, 2, 1));
+        assertThat(updated.current()).isEqualTo(new KeyValue(b("a"), b("2"), 2, 3, 2));
         assertThat(updated.revision()).isEqualTo(3);
-        assertThat(sm.get(b("a"))).contains(new KeyValue(b("a"), b("2"), 1, 3, 2));
+        assertThat(sm.get(b("a"))).contains(new KeyValue(b("a"), b("2"), 2, 3, 2));
         assertThat(sm.revision()).isEqualTo(3);
         assertThat(sm.appliedIndex()).isEqualTo(3);
         assertThat(sm.keyCount()).isEqualTo(1);
@@ -52,17 +53,17 @@ class KvStateMachineApplyTest {
         apply(put(1, nextSeq(), 0, "a", "2"));
         KvResult deleted = apply(delete(1, nextSeq(), 0, "a"));
         assertThat(deleted.code()).isEqualTo(KvResult.Code.OK);
-        assertThat(deleted.prior()).isEqualTo(new KeyValue(b("a"), b("2"), 1, 2, 2));
+        assertThat(deleted.prior()).isEqualTo(new KeyValue(b("a"), b("2"), 2, 3, 2));
         assertThat(deleted.current()).isNull();
-        assertThat(deleted.revision()).isEqualTo(3);
+        assertThat(deleted.revision()).isEqualTo(4);
         assertThat(sm.get(b("a"))).isEmpty();
         assertThat(sm.keyCount()).isZero();
 
         KvResult missing = apply(delete(1, nextSeq(), 0, "a"));
         assertThat(missing.code()).isEqualTo(KvResult.Code.NOT_FOUND);
         assertThat(missing.succeeded()).isFalse();
-        assertThat(missing.revision()).as("nothing changed").isEqualTo(3);
-        assertThat(sm.revision()).isEqualTo(3);
+        assertThat(missing.revision()).as("nothing changed").isEqualTo(4);
+        assertThat(sm.revision()).isEqualTo(4);
         assertThat(sm.appliedIndex()).isEqualTo(4);
 
         KvResult recreated = apply(put(1, nextSeq(), 0, "a", "3"));
@@ -84,8 +85,8 @@ class KvStateMachineApplyTest {
 
         KvResult swapped = apply(casValue(1, nextSeq(), 0, "a", "1", "2"));
         assertThat(swapped.code()).isEqualTo(KvResult.Code.OK);
-        assertThat(swapped.current()).isEqualTo(new KeyValue(b("a"), b("2"), 2, 4, 2));
-        assertThat(sm.revision()).isEqualTo(4);
+        assertThat(swapped.current()).isEqualTo(new KeyValue(b("a"), b("2"), 2, 3, 2));
+        assertThat(sm.revision()).isEqualTo(3);
     }
 
     @Test
@@ -99,7 +100,7 @@ class KvStateMachineApplyTest {
         assertThat(apply(casVersion(1, nextSeq(), 0, "a", 2, "x")).code()).isEqualTo(KvResult.Code.CONDITION_FAILED);
         KvResult swapped = apply(casVersion(1, nextSeq(), 0, "a", 1, "second"));
         assertThat(swapped.code()).isEqualTo(KvResult.Code.OK);
-        assertThat(swapped.current()).isEqualTo(new KeyValue(b("a"), b("second"), 2, 5, 2));
+        assertThat(swapped.current()).isEqualTo(new KeyValue(b("a"), b("second"), 2, 3, 2));
     }
 
     @Test
@@ -110,7 +111,7 @@ class KvStateMachineApplyTest {
         assertThat(noop.code()).isEqualTo(KvResult.Code.NO_COMMAND);
         assertThat(membership.code()).isEqualTo(KvResult.Code.NO_COMMAND);
         assertThat(sm.appliedIndex()).isEqualTo(3);
-        assertThat(sm.revision()).isEqualTo(1);
+        assertThat(sm.revision()).isEqualTo(2);
     }
 
     @Test
@@ -120,7 +121,7 @@ class KvStateMachineApplyTest {
         assertThat(result.detail()).contains("entry 1").contains("op");
         assertThat(sm.apply(log.raw(new byte[0])).code()).isEqualTo(KvResult.Code.MALFORMED);
         assertThat(sm.appliedIndex()).isEqualTo(2);
-        assertThat(sm.revision()).isZero();
+        assertThat(sm.revision()).isEqualTo(1);
         assertThat(apply(put(1, nextSeq(), 0, "a", "1")).succeeded()).isTrue();
     }
 
@@ -140,7 +141,7 @@ class KvStateMachineApplyTest {
                 new KvCommand.ValueEquals(bigValue), b("v")));
         assertThat(expected.detail()).contains("expected value is");
         assertThat(sm.keyCount()).isZero();
-        assertThat(sm.revision()).isZero();
+        assertThat(sm.revision()).as("an empty store").isEqualTo(1);
 
         Bytes maxKey = Bytes.copyOf(new byte[KvLimits.MAX_KEY_BYTES]);
         Bytes maxValue = Bytes.copyOf(new byte[KvLimits.MAX_VALUE_BYTES]);

@@ -43,7 +43,7 @@ class RandomizedModelTest {
         final TreeMap<Bytes, ModelKey> keys = new TreeMap<>();
         final Map<Long, ModelSession> sessions = new HashMap<>();
         long clock;
-        long revision;
+        long revision = 1; // etcd's: an empty store is at revision 1
 
         KeyValue kv(Bytes key) {
             ModelKey k = keys.get(key);
@@ -54,6 +54,9 @@ class RandomizedModelTest {
         KvResult apply(KvCommand command, long index) {
             clock = Math.max(clock, command.timestampMillis());
             sessions.values().removeIf(s -> clock - s.lastActive > TTL_MILLIS);
+            if (command.clientId() == 0) {
+                return execute(command, index); // no session: etcd's semantics, a retry applies again
+            }
             ModelSession session = sessions.get(command.clientId());
             long seq = command.sequence();
             if (session == null && seq != 1) {
@@ -73,7 +76,8 @@ class RandomizedModelTest {
             if (KvLimits.check(command).isPresent()) {
                 return KvResult.error(KvResult.Code.INVALID, "", revision);
             }
-            Bytes key = command.key();
+            Bytes key = command instanceof KvCommand.Put p ? p.key()
+                    : command instanceof KvCommand.Delete d ? d.key() : ((KvCommand.CompareAndSwap) command).key();
             KeyValue prior = kv(key);
             if (command instanceof KvCommand.Put put) {
                 return write(key, prior, put.value(), index);
@@ -83,7 +87,7 @@ class RandomizedModelTest {
                     return new KvResult(KvResult.Code.NOT_FOUND, "", null, null, revision);
                 }
                 keys.remove(key);
-                revision = index;
+                revision++;
                 return new KvResult(KvResult.Code.OK, "", prior, null, revision);
             }
             KvCommand.CompareAndSwap cas = (KvCommand.CompareAndSwap) command;
@@ -97,9 +101,10 @@ class RandomizedModelTest {
         }
 
         private KvResult write(Bytes key, KeyValue prior, Bytes value, long index) {
-            keys.put(key, prior == null ? new ModelKey(value, index, index, 1)
-                    : new ModelKey(value, prior.createRevision(), index, prior.version() + 1));
-            revision = index;
+            long rev = revision + 1;
+            keys.put(key, prior == null ? new ModelKey(value, rev, rev, 1)
+                    : new ModelKey(value, prior.createRevision(), rev, prior.version() + 1));
+            revision = rev;
             return new KvResult(KvResult.Code.OK, "", prior, kv(key), revision);
         }
     }

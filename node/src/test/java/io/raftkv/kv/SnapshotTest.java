@@ -56,7 +56,7 @@ class SnapshotTest {
 
         assertThat(bytes(copy)).isEqualTo(snapshot);
         assertThat(copy.appliedIndex()).isEqualTo(original.appliedIndex()).isEqualTo(9);
-        assertThat(copy.revision()).isEqualTo(original.revision()).isEqualTo(7);
+        assertThat(copy.revision()).isEqualTo(original.revision()).isEqualTo(6);
         assertThat(copy.keyCount()).isEqualTo(2);
         assertThat(copy.range(Bytes.EMPTY, null, 100)).isEqualTo(original.range(Bytes.EMPTY, null, 100));
         assertThat(copy.sessionCount()).isEqualTo(original.sessionCount()).isEqualTo(5);
@@ -135,6 +135,39 @@ class SnapshotTest {
     }
 
     @Test
+    void aVersionOneSnapshotStillLoadsAndItsRevisionCounterContinues() throws IOException {
+        // Format 1 (before history): revisions were log indexes; one version per key, no leases.
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        SnapshotOutput out = new SnapshotOutput(bytes);
+        out.raw(SnapshotFormat.MAGIC);
+        out.u8(1);
+        out.varint(5); // applied index
+        out.varint(4); // revision
+        out.varint(T0); // log clock
+        out.varint(1); // keys
+        out.bytes(b("a").toByteArray());
+        out.bytes(b("1").toByteArray());
+        out.varint(2);
+        out.varint(4);
+        out.varint(2);
+        out.varint(0); // sessions
+        out.u32(out.checksum());
+        out.flush();
+        KvStateMachine sm = restored(bytes.toByteArray());
+        assertThat(sm.get(b("a"))).contains(new KeyValue(b("a"), b("1"), 2, 4, 2));
+        assertThat(sm.revision()).isEqualTo(4);
+        assertThat(sm.compactRevision()).as("no history before the upgrade").isEqualTo(4);
+        assertThat(sm.appliedIndex()).isEqualTo(5);
+        Log log = new Log();
+        for (int i = 0; i < 5; i++) {
+            log.noop();
+        }
+        KvResult put = sm.apply(log.command(Log.put(1, 1, T0, "a", "2")));
+        assertThat(put.current()).isEqualTo(new KeyValue(b("a"), b("2"), 2, 5, 3));
+        assertThat(restored(bytes(sm)).get(b("a"))).isEqualTo(sm.get(b("a")));
+    }
+
+    @Test
     void trailingBytesAndForeignFilesAreRejected() throws IOException {
         byte[] snapshot = bytes(sample(new Log()));
         byte[] longer = Arrays.copyOf(snapshot, snapshot.length + 1);
@@ -142,8 +175,8 @@ class SnapshotTest {
         assertThatThrownBy(() -> restored("hello world".getBytes()))
                 .isInstanceOf(SnapshotFormatException.class).hasMessageContaining("bad magic");
         byte[] future = snapshot.clone();
-        future[4] = 2;
-        assertThatThrownBy(() -> restored(future)).hasMessageContaining("unsupported snapshot format version 2");
+        future[4] = 3;
+        assertThatThrownBy(() -> restored(future)).hasMessageContaining("unsupported snapshot format version 3");
     }
 
     @Test
