@@ -174,7 +174,9 @@ public final class RaftKvNode implements AutoCloseable {
             directory.all().values().stream().filter(a -> !a.equals(advertise)).forEach(endpoints::add);
             this.httpClient = new RaftKvClient(endpoints);
             try {
-                this.http = new HttpApi(config.http(), httpClient, () -> ready(READY_MAX_LAG), this::describe,
+                this.http = new HttpApi(config.http(), httpClient,
+                        new HttpApi.Limits(config.limits().maxKeyBytes(), config.limits().maxValueBytes()),
+                        () -> ready(READY_MAX_LAG), this::describe,
                         () -> runtime.handOffLeadership(PRESTOP_HANDOFF_WAIT), metrics);
             } catch (IOException e) {
                 close(Duration.ZERO);

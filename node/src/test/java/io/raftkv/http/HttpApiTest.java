@@ -15,6 +15,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Base64;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -81,11 +82,50 @@ class HttpApiTest {
     @Test
     void restStyleKeyPaths() throws Exception {
         assertThat(call("PUT", "/v1/kv/dir%2Fkey", "raw value").statusCode()).isEqualTo(200);
-        assertThat(json.readTree(call("GET", "/v1/kv/dir%2Fkey", null).body()).get("value").asText())
+        HttpResponse<String> got = call("GET", "/v1/kv/dir%2Fkey", null);
+        assertThat(got.body()).isEqualTo("raw value");
+        assertThat(got.headers().firstValue("Content-Type")).hasValue("application/octet-stream");
+        assertThat(got.headers().firstValueAsLong("X-Raftkv-Version")).hasValue(1);
+        assertThat(json.readTree(call("GET", "/get?key=dir%2Fkey", null).body()).get("value").asText())
                 .isEqualTo("raw value");
+        HttpResponse<String> head = call("HEAD", "/v1/kv/dir%2Fkey", null);
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.headers().firstValueAsLong("Content-Length")).hasValue(9);
         assertThat(call("DELETE", "/v1/kv/dir%2Fkey", null).statusCode()).isEqualTo(200);
         assertThat(call("GET", "/v1/kv/dir%2Fkey", null).statusCode()).isEqualTo(404);
         assertThat(call("PATCH", "/v1/kv/x", "y").statusCode()).isEqualTo(405);
+    }
+
+    @Test
+    void bytesInAreTheBytesStored() throws Exception {
+        byte[] value = {(byte) 0xff, (byte) 0xfe, 0, (byte) 0x80, 'x', (byte) 0xc3};
+        HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/kv/bin%FF%01a+b"))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(value)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+        assertThat(json.readTree(put.body()).get("key_base64").asText())
+                .isEqualTo(Base64.getEncoder().encodeToString(new byte[] {'b', 'i', 'n', (byte) 0xff, 1, 'a', '+', 'b'}));
+        HttpResponse<byte[]> raw = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/kv/bin%FF%01a+b")).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(raw.body()).isEqualTo(value);
+        // The JSON route gives the same bytes, in base64 since they are not UTF-8.
+        JsonNode got = json.readTree(call("GET", "/get?key=bin%FF%01a%2Bb", null).body());
+        assertThat(got.has("value")).isFalse();
+        assertThat(Base64.getDecoder().decode(got.get("value_base64").asText())).isEqualTo(value);
+        // '+' is a plus, not a space, and a distinct binary key does not collide with its U+FFFD rendering.
+        assertThat(call("GET", "/v1/kv/bin%FF%01a%20b", null).statusCode()).isEqualTo(404);
+        assertThat(call("GET", "/v1/kv/bin%EF%BF%BD%01a+b", null).statusCode()).isEqualTo(404);
+        // A NUL byte cannot be in a path (Jetty refuses %00 there): the query and JSON routes carry it.
+        HttpResponse<String> nul = call("PUT", "/v1/kv/a%00b", "v");
+        assertThat(nul.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(nul.body()).get("message").asText()).contains("%00");
+        assertThat(call("POST", "/set", "{\"key_base64\":\"YQBi\",\"value\":\"nul\"}").statusCode()).isEqualTo(200);
+        assertThat(json.readTree(call("GET", "/get?key=a%00b", null).body()).get("value").asText()).isEqualTo("nul");
+        // And /set takes base64 for binary values.
+        HttpResponse<String> set = call("POST", "/set", "{\"key\":\"b64\",\"value_base64\":\""
+                + Base64.getEncoder().encodeToString(value) + "\"}");
+        assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/v1/kv/b64")).build(),
+                HttpResponse.BodyHandlers.ofByteArray()).body()).isEqualTo(value);
     }
 
     @Test
@@ -98,6 +138,6 @@ class HttpApiTest {
         HttpResponse<String> emptyKey = call("POST", "/set", "{\"key\":\"\",\"value\":\"v\"}");
         assertThat(emptyKey.statusCode()).isEqualTo(400);
         assertThat(json.readTree(emptyKey.body()).get("error").asText()).isEqualTo("INVALID_KEY");
-        assertThat(call("GET", "/set", null).statusCode()).isEqualTo(400);
+        assertThat(call("GET", "/set", null).statusCode()).isEqualTo(405);
     }
 }
