@@ -15,7 +15,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -25,6 +30,7 @@ class HttpApiTest {
 
     private static InProcessCluster cluster;
     private static String base;
+    private static long servedBy;
     private static final HttpClient http = HttpClient.newHttpClient();
     private static final ObjectMapper json = new ObjectMapper();
 
@@ -41,6 +47,7 @@ class HttpApiTest {
         });
         RaftKvNode follower = cluster.followers().get(0);
         base = "http://127.0.0.1:" + follower.httpPort();
+        servedBy = follower.id();
         await().until(() -> call("GET", "/readyz", null).statusCode() == 200);
     }
 
@@ -64,6 +71,54 @@ class HttpApiTest {
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("raftkv_term").contains("raftkv_applied_index")
                 .contains("raftkv_fsync_seconds_bucket").contains("raftkv_disk_alarm");
+    }
+
+    @Test
+    void everyRaftkvMetricHasHelpAndTheProcessStoreAndPeersAreMeasured() throws Exception {
+        call("PUT", "/v1/kv/metrics-probe", "x");
+        String text = call("GET", "/metrics", null).body();
+        Map<String, String> help = new HashMap<>();
+        Set<String> families = new TreeSet<>();
+        for (String line : text.split("\n")) {
+            if (line.startsWith("# HELP ")) {
+                String[] parts = line.substring(7).split(" ", 2);
+                help.put(parts[0], parts.length > 1 ? parts[1].trim() : "");
+            } else if (line.startsWith("# TYPE raftkv_")) {
+                families.add(line.substring(7).split(" ")[0]);
+            }
+        }
+        assertThat(families).hasSizeGreaterThan(15);
+        for (String family : families) {
+            assertThat(help.get(family)).as("HELP of " + family).isNotBlank();
+        }
+        assertThat(text).contains("jvm_memory_used_bytes{").contains("process_start_time_seconds")
+                .contains("process_files_open_files").contains("process_resident_memory_bytes")
+                .contains("jvm_threads_live_threads").contains("jvm_classes_loaded_classes")
+                .contains("process_cpu_usage").contains("raftkv_data_dir_bytes").contains("raftkv_data_dir_free_bytes");
+        assertThat(gauge(text, "raftkv_keys")).isGreaterThanOrEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            String t = call("GET", "/metrics", null).body();
+            for (long other : cluster.nodes.keySet()) {
+                if (other != servedBy) {
+                    assertThat(gauge(t, "raftkv_peer_connected", "peer=\"" + other + "\"")).isEqualTo(1);
+                    assertThat(gauge(t, "raftkv_peer_last_contact_seconds", "peer=\"" + other + "\""))
+                            .isBetween(0.0, 5.0);
+                }
+            }
+        });
+    }
+
+    /** The value of the first sample of {@code name} whose labels contain every {@code label}. */
+    private static double gauge(String text, String name, String... labels) {
+        for (String line : text.split("\n")) {
+            if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+                String series = line.substring(0, line.lastIndexOf(' '));
+                if (java.util.Arrays.stream(labels).allMatch(series::contains)) {
+                    return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+        }
+        throw new AssertionError("no sample " + name + " " + String.join(",", labels));
     }
 
     @Test
