@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -219,6 +220,22 @@ class HttpHygieneTest {
             exchangeLog.setLevel(before);
         }
         assertThat(call("GET", "/readyz", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aBusyPortIsOneIOExceptionNamingTheAddressAndNoStackTraceInTheLog() throws Exception {
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ListAppender<ILoggingEvent> events = new ListAppender<>();
+        events.start();
+        root.addAppender(events);
+        try {
+            assertThatThrownBy(() -> new HttpApi("127.0.0.1:" + api.port(), client, new HttpApi.Limits(64, 1024),
+                    () -> true, () -> "", () -> "", new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)))
+                    .isInstanceOf(java.io.IOException.class).hasMessageContaining(Integer.toString(api.port()));
+            assertThat(events.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN)).isEmpty();
+        } finally {
+            root.detachAppender(events);
+        }
     }
 
     /** Sends bytes as they are (java.net.http refuses malformed targets) and reads the whole answer. */
