@@ -1,11 +1,7 @@
 package io.raftkv.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.grpc.Status;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.raftkv.client.RaftKvClient;
@@ -13,218 +9,295 @@ import io.raftkv.client.RaftKvException;
 import io.raftkv.config.HostPort;
 import io.raftkv.grpc.proto.Consistency;
 import io.raftkv.grpc.proto.KeyValue;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * The node's HTTP port, on the JDK's built-in server (enough for probes, scrapes and a small JSON API; no extra
- * dependency):
+ * The node's HTTP port (Jetty's core server; one {@link Router} serves every path):
  * <ul>
  *   <li>{@code GET /healthz}: 200 while the process runs;</li>
  *   <li>{@code GET /readyz}: 200 when the node is a member with a known leader and caught up, else 503;</li>
  *   <li>{@code GET /metrics}: Prometheus text;</li>
- *   <li>{@code GET|POST /prestop}: a Kubernetes preStop hook: a leader hands leadership to its most caught-up
- *       voter and answers once it moved (bounded by a few seconds); any other node answers at once;</li>
- *   <li>{@code GET /get?key=K}, {@code POST /set} with {@code {"key":..,"value":..}}, {@code DELETE /delete?key=K},
- *       and {@code GET|PUT|DELETE /v1/kv/K} (PUT takes the raw body as the value): UTF-8 text keys and values,
- *       JSON answers. Writes go to the leader through the Java client, so any node accepts them.</li>
+ *   <li>{@code POST /prestop}: a Kubernetes preStop hook: a leader hands leadership to its most caught-up voter
+ *       and answers once it moved (bounded by a few seconds); any other node answers at once. It changes state,
+ *       so GET is refused (405);</li>
+ *   <li>{@code GET|PUT|DELETE /v1/kv/{key}}: the key is the path's remainder, percent-decoded to bytes (RFC 3986:
+ *       {@code %2F} is a slash in the key, {@code %FF} the byte 0xFF, {@code +} a plus). PUT stores the raw body,
+ *       byte for byte. GET answers the raw value as {@code application/octet-stream}, with the key's
+ *       {@code X-Raftkv-Version}, {@code X-Raftkv-Create-Revision}, {@code X-Raftkv-Mod-Revision} and the store's
+ *       {@code X-Raftkv-Revision}; PUT and DELETE answer JSON;</li>
+ *   <li>{@code GET /get?key=K}, {@code POST /set} with {@code {"key": .., "value": ..}} and
+ *       {@code DELETE /delete?key=K}: the JSON API. Keys and values are JSON strings when they are valid UTF-8 and
+ *       {@code key_base64}/{@code value_base64} fields (RFC 4648) otherwise, in answers and in /set's body alike
+ *       ({@link BytesJson}): no byte is ever replaced. /set's body must hold exactly those fields.</li>
  * </ul>
- * Errors are JSON {@code {"error": REASON, "message": ...}} with 400 (bad input), 404 (no such key), 429
+ * Writes go to the leader through the Java client, so any node accepts them. Every path answers HEAD where it
+ * answers GET, OPTIONS with {@code Allow}, and other methods with 405 and {@code Allow}. Errors are JSON
+ * {@code {"error": REASON, "message": ...}} with 400 (bad input: a bad percent escape, an unknown query parameter
+ * or JSON field, trailing data), 404 (no such key or path), 405, 409, 413 (body over the limit), 429
  * (backpressure, disk alarm), 503 (no leader, unavailable), 504 (timeout) or 500.
  */
 public final class HttpApi implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int MAX_BODY_BYTES = 2 << 20;
+    private static final String KV_PATTERN = "/v1/kv/{key}";
+    private static final Set<String> KEY_PARAM = Set.of("key");
 
-    private final HttpServer server;
+    /** The store's size limits, which bound what the HTTP port reads. */
+    public record Limits(int maxKeyBytes, int maxValueBytes) {
+        /** /set's body: a key and a value in base64 (4/3) or JSON-escaped text, with room to spare. */
+        int maxJsonBodyBytes() {
+            return (int) Math.min(Integer.MAX_VALUE - 16, 2L * (maxKeyBytes + (long) maxValueBytes) + (64 << 10));
+        }
+    }
+
+    private final Server server;
+    private final ServerConnector connector;
     private final RaftKvClient client;
-    private final ExecutorService executor;
+    private final Limits limits;
     private final BooleanSupplier ready;
     private final Supplier<String> readyDetail;
     private final Supplier<String> handOff;
     private final PrometheusMeterRegistry metrics;
+    private final Router router;
 
     /**
-     * @param client      the client the JSON API uses (pointed at this node; it follows redirects to the leader)
+     * @param client      the client the KV routes use (pointed at this node; it follows redirects to the leader)
      * @param ready       the readiness check
      * @param readyDetail what /readyz says about this node (role, leader, indexes)
      * @param handOff     what /prestop does: hands leadership off if this node leads (bounded), says what happened
      */
-    public HttpApi(String address, RaftKvClient client, BooleanSupplier ready, Supplier<String> readyDetail,
-                   Supplier<String> handOff, PrometheusMeterRegistry metrics) throws IOException {
+    public HttpApi(String address, RaftKvClient client, Limits limits, BooleanSupplier ready,
+                   Supplier<String> readyDetail, Supplier<String> handOff, PrometheusMeterRegistry metrics)
+            throws IOException {
         HostPort hp = HostPort.parse(address);
         this.client = client;
+        this.limits = limits;
         this.ready = ready;
         this.readyDetail = readyDetail;
         this.handOff = handOff;
         this.metrics = metrics;
-        this.server = HttpServer.create(new InetSocketAddress(hp.host(), hp.port()), 128);
-        this.executor = Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "http");
-            t.setDaemon(true);
-            return t;
+        this.router = new Router()
+                .exact("/healthz", HttpMethod.GET, (ex, p) -> healthz(ex))
+                .exact("/readyz", HttpMethod.GET, (ex, p) -> readyz(ex))
+                .exact("/metrics", HttpMethod.GET, (ex, p) -> metrics(ex))
+                .exact("/prestop", HttpMethod.POST, (ex, p) -> prestop(ex))
+                .exact("/get", HttpMethod.GET, (ex, p) -> respondGet(ex, keyParam(ex)))
+                .exact("/set", HttpMethod.POST, (ex, p) -> set(ex))
+                .exact("/delete", HttpMethod.DELETE, (ex, p) -> respondDelete(ex, keyParam(ex)))
+                .prefix(KV_PATTERN, HttpMethod.GET, (ex, p) -> getRaw(ex, pathKey(ex, p)))
+                .prefix(KV_PATTERN, HttpMethod.PUT, (ex, p) -> putRaw(ex, pathKey(ex, p)))
+                .prefix(KV_PATTERN, HttpMethod.DELETE, (ex, p) -> respondDelete(ex, pathKey(ex, p)));
+
+        // Threads: Jetty's pool runs the routes; answers to KV routes are sent from the client's callback threads.
+        QueuedThreadPool threads = new QueuedThreadPool(16, 2);
+        threads.setName("http");
+        threads.setDaemon(true);
+        this.server = new Server(threads);
+        HttpConfiguration httpConfig = new HttpConfiguration();
+        httpConfig.setSendServerVersion(false);
+        // Keys are bytes: the path's remainder is decoded by PercentDecoding, not by Jetty, so that %2F, %FF,
+        // "//", ";" and "%2E%2E" in a key reach it unchanged instead of being refused or normalised away.
+        httpConfig.setUriCompliance(UriCompliance.UNSAFE);
+        this.connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(httpConfig));
+        connector.setHost(hp.host());
+        connector.setPort(hp.port());
+        server.addConnector(connector);
+        server.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                serve(new Exchange(request, response, callback));
+                return true;
+            }
         });
-        server.setExecutor(executor);
-        server.createContext("/healthz", ex -> handle(ex, this::healthz));
-        server.createContext("/readyz", ex -> handle(ex, this::readyz));
-        server.createContext("/metrics", ex -> handle(ex, this::metrics));
-        server.createContext("/prestop", ex -> handle(ex, this::prestop));
-        server.createContext("/get", ex -> handle(ex, this::get));
-        server.createContext("/set", ex -> handle(ex, this::set));
-        server.createContext("/delete", ex -> handle(ex, this::delete));
-        server.createContext("/v1/kv/", ex -> handle(ex, this::kv));
-        server.start();
+        server.setErrorHandler(new JsonErrorHandler());
+        try {
+            server.start();
+        } catch (IOException e) {
+            close();
+            throw e;
+        } catch (Exception e) {
+            close();
+            throw new IOException(e.getMessage(), e);
+        }
     }
 
     /** The bound port (useful when the configured port is 0). */
     public int port() {
-        return server.getAddress().getPort();
+        return connector.getLocalPort();
     }
 
-    private interface Handler {
-        void handle(HttpExchange ex) throws IOException;
-    }
-
-    private static void handle(HttpExchange ex, Handler h) {
+    private void serve(Exchange ex) {
         try {
-            h.handle(ex);
-        } catch (BadRequest e) {
-            sendError(ex, 400, "INVALID_ARGUMENT", e.getMessage());
+            router.dispatch(ex);
+        } catch (HttpError e) {
+            ex.sendError(e);
+        } catch (IOException e) {
+            // Reading the request failed: the caller hung up or sent a broken body.
+            log.debug("HTTP {} {}: cannot read the request ({})", ex.method(), ex.rawPath(), e.toString());
+            ex.sendError(HttpError.badRequest("cannot read the request body"));
         } catch (Exception e) {
-            log.warn("HTTP {} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);
-            sendError(ex, 500, "INTERNAL", String.valueOf(e));
+            log.warn("HTTP {} {} failed", ex.method(), ex.rawPath(), e);
+            ex.sendError(new HttpError(500, "INTERNAL", "internal error (the node's log has the details)"));
         }
     }
 
-    private void healthz(HttpExchange ex) throws IOException {
-        send(ex, 200, "text/plain; charset=utf-8", "ok\n".getBytes(StandardCharsets.UTF_8));
+    private void healthz(Exchange ex) {
+        ex.query(Set.of());
+        ex.sendText(200, "text/plain; charset=utf-8", "ok\n");
     }
 
-    private void readyz(HttpExchange ex) throws IOException {
+    private void readyz(Exchange ex) {
+        ex.query(Set.of());
         boolean ok = ready.getAsBoolean();
-        send(ex, ok ? 200 : 503, "text/plain; charset=utf-8",
-                ((ok ? "ready: " : "not ready: ") + readyDetail.get() + "\n").getBytes(StandardCharsets.UTF_8));
+        ex.sendText(ok ? 200 : 503, "text/plain; charset=utf-8",
+                (ok ? "ready: " : "not ready: ") + readyDetail.get() + "\n");
     }
 
-    private void prestop(HttpExchange ex) throws IOException {
-        String method = ex.getRequestMethod();
-        if (!method.equals("GET") && !method.equals("POST")) {
-            throw new BadRequest("/prestop takes GET or POST, not " + method);
-        }
+    private void prestop(Exchange ex) {
+        ex.query(Set.of());
         String outcome = handOff.get();
         log.info("preStop: {}", outcome);
-        send(ex, 200, "text/plain; charset=utf-8", (outcome + "\n").getBytes(StandardCharsets.UTF_8));
+        ex.sendText(200, "text/plain; charset=utf-8", outcome + "\n");
     }
 
-    private void metrics(HttpExchange ex) throws IOException {
-        send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape().getBytes(StandardCharsets.UTF_8));
+    private void metrics(Exchange ex) {
+        ex.query(Set.of());
+        ex.sendText(200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
     }
 
-    private void get(HttpExchange ex) throws IOException {
-        requireMethod(ex, "GET");
-        respondGet(ex, requireParam(ex, "key"));
+    private void set(Exchange ex) throws IOException {
+        ex.query(Set.of());
+        Map<String, ByteString> body = BytesJson.parseObject(ex.body(limits.maxJsonBodyBytes(), "the body"),
+                Set.of("key", "value"), "{\"key\": ..., \"value\": ...}");
+        respondPut(ex, body.get("key"), body.get("value"));
     }
 
-    private void set(HttpExchange ex) throws IOException {
-        requireMethod(ex, "POST");
-        JsonNode body;
-        try {
-            body = JSON.readTree(readBody(ex));
-        } catch (IOException e) {
-            throw new BadRequest("body must be JSON {\"key\": ..., \"value\": ...}: " + e.getMessage());
+    private void putRaw(Exchange ex, ByteString key) throws IOException {
+        ex.query(Set.of());
+        respondPut(ex, key, ByteString.copyFrom(ex.body(limits.maxValueBytes(), "the value")));
+    }
+
+    private static ByteString keyParam(Exchange ex) {
+        byte[] key = ex.query(KEY_PARAM).get("key");
+        if (key == null) {
+            throw HttpError.badRequest("missing query parameter 'key'");
         }
-        if (body == null || !body.path("key").isTextual() || !body.path("value").isTextual()) {
-            throw new BadRequest("body must be JSON {\"key\": string, \"value\": string}");
-        }
-        respondPut(ex, body.get("key").asText(), body.get("value").asText());
+        return ByteString.copyFrom(key);
     }
 
-    private void delete(HttpExchange ex) throws IOException {
-        requireMethod(ex, "DELETE");
-        respondDelete(ex, requireParam(ex, "key"));
+    private static ByteString pathKey(Exchange ex, String raw) {
+        return ByteString.copyFrom(PercentDecoding.decode(raw, "the key in the path"));
     }
 
-    private void kv(HttpExchange ex) throws IOException {
-        String raw = ex.getRequestURI().getRawPath().substring("/v1/kv/".length());
-        String key = URLDecoder.decode(raw, StandardCharsets.UTF_8);
-        switch (ex.getRequestMethod()) {
-            case "GET" -> respondGet(ex, key);
-            case "PUT", "POST" -> respondPut(ex, key, new String(readBody(ex), StandardCharsets.UTF_8));
-            case "DELETE" -> respondDelete(ex, key);
-            default -> sendError(ex, 405, "METHOD_NOT_ALLOWED", "use GET, PUT or DELETE on /v1/kv/{key}");
-        }
-    }
-
-    private void respondGet(HttpExchange ex, String key) {
-        reply(ex, client.getAsync(utf8(key), Consistency.LINEARIZABLE), r -> {
+    private void getRaw(Exchange ex, ByteString key) {
+        ex.query(Set.of());
+        reply(ex, client.getAsync(key, Consistency.LINEARIZABLE), r -> {
             if (!r.getFound()) {
-                ObjectNode n = error("NOT_FOUND", "no key '" + key + "'");
-                n.put("revision", r.getHeader().getRevision());
-                return new Answer(404, n);
+                notFound(ex, key, r.getHeader().getRevision());
+                return;
             }
-            ObjectNode n = kvJson(r.getKv());
-            n.put("revision", r.getHeader().getRevision());
-            return new Answer(200, n);
+            KeyValue kv = r.getKv();
+            ex.send(200, "application/octet-stream", kv.getValue().toByteArray(), Map.of(
+                    "X-Raftkv-Revision", Long.toString(r.getHeader().getRevision()),
+                    "X-Raftkv-Version", Long.toString(kv.getVersion()),
+                    "X-Raftkv-Create-Revision", Long.toString(kv.getCreateRevision()),
+                    "X-Raftkv-Mod-Revision", Long.toString(kv.getModRevision())));
         });
     }
 
-    private void respondPut(HttpExchange ex, String key, String value) {
-        reply(ex, client.putAsync(utf8(key), utf8(value)), r -> {
-            ObjectNode n = JSON.createObjectNode();
-            n.put("key", key);
+    private void respondGet(Exchange ex, ByteString key) {
+        reply(ex, client.getAsync(key, Consistency.LINEARIZABLE), r -> {
+            if (!r.getFound()) {
+                notFound(ex, key, r.getHeader().getRevision());
+                return;
+            }
+            KeyValue kv = r.getKv();
+            ObjectNode n = BytesJson.JSON.createObjectNode();
+            BytesJson.put(n, "key", kv.getKey());
+            BytesJson.put(n, "value", kv.getValue());
+            n.put("version", kv.getVersion());
+            n.put("create_revision", kv.getCreateRevision());
+            n.put("mod_revision", kv.getModRevision());
+            n.put("revision", r.getHeader().getRevision());
+            ex.sendJson(200, n);
+        });
+    }
+
+    private static void notFound(Exchange ex, ByteString key, long revision) {
+        ObjectNode n = BytesJson.JSON.createObjectNode();
+        n.put("error", "NOT_FOUND");
+        n.put("message", "no key " + BytesJson.describe(key));
+        BytesJson.put(n, "key", key);
+        n.put("revision", revision);
+        ex.sendJson(404, n);
+    }
+
+    private void respondPut(Exchange ex, ByteString key, ByteString value) {
+        if (value.size() > limits.maxValueBytes()) {
+            throw new HttpError(413, "TOO_LARGE", "the value is " + value.size() + " bytes, over the limit of "
+                    + limits.maxValueBytes() + " bytes");
+        }
+        reply(ex, client.putAsync(key, value), r -> {
+            ObjectNode n = BytesJson.JSON.createObjectNode();
+            BytesJson.put(n, "key", key);
             n.put("revision", r.getHeader().getRevision());
             n.put("version", r.getKv().getVersion());
-            return new Answer(200, n);
+            ex.sendJson(200, n);
         });
     }
 
-    private void respondDelete(HttpExchange ex, String key) {
-        reply(ex, client.deleteAsync(utf8(key)), r -> {
-            ObjectNode n = JSON.createObjectNode();
-            n.put("key", key);
+    private void respondDelete(Exchange ex, ByteString key) {
+        reply(ex, client.deleteAsync(key), r -> {
+            ObjectNode n = BytesJson.JSON.createObjectNode();
+            BytesJson.put(n, "key", key);
             n.put("deleted", r.getDeleted());
             n.put("revision", r.getHeader().getRevision());
-            return new Answer(200, n);
+            ex.sendJson(200, n);
         });
     }
 
-    private record Answer(int status, JsonNode body) {
-    }
-
-    private <T> void reply(HttpExchange ex, CompletableFuture<T> f, java.util.function.Function<T, Answer> ok) {
+    /** Answers once the client's call completes: {@code ok} on success, a JSON error (by gRPC status) otherwise. */
+    private static <T> void reply(Exchange ex, CompletableFuture<T> f, java.util.function.Consumer<T> ok) {
         f.whenComplete((r, e) -> {
             try {
                 if (e == null) {
-                    Answer a = ok.apply(r);
-                    sendJson(ex, a.status(), a.body());
+                    ok.accept(r);
                 } else {
-                    Throwable c = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-                    RaftKvException k = c instanceof RaftKvException x ? x
-                            : new RaftKvException(Status.fromThrowable(c).getCode(), "", String.valueOf(c), c);
-                    sendJson(ex, httpStatus(k.code()), error(k.reason().isEmpty() ? k.code().name() : k.reason(),
-                            k.getMessage()));
+                    ex.sendError(asHttpError(e));
                 }
-            } catch (IOException io) {
-                log.debug("HTTP client went away: {}", io.toString());
+            } catch (RuntimeException bug) {
+                log.warn("HTTP {} {} failed", ex.method(), ex.rawPath(), bug);
+                ex.sendError(new HttpError(500, "INTERNAL", "internal error (the node's log has the details)"));
             }
         });
+    }
+
+    private static HttpError asHttpError(Throwable e) {
+        Throwable c = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        RaftKvException k = c instanceof RaftKvException x ? x
+                : new RaftKvException(Status.fromThrowable(c).getCode(), "", String.valueOf(c), c);
+        return new HttpError(httpStatus(k.code()), k.reason().isEmpty() ? k.code().name() : k.reason(),
+                k.getMessage());
     }
 
     static int httpStatus(Status.Code code) {
@@ -239,97 +312,12 @@ public final class HttpApi implements AutoCloseable {
         };
     }
 
-    private static ObjectNode kvJson(KeyValue kv) {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("key", kv.getKey().toStringUtf8());
-        n.put("value", kv.getValue().toStringUtf8());
-        n.put("version", kv.getVersion());
-        n.put("create_revision", kv.getCreateRevision());
-        n.put("mod_revision", kv.getModRevision());
-        return n;
-    }
-
-    private static ObjectNode error(String reason, String message) {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("error", reason);
-        n.put("message", message);
-        return n;
-    }
-
-    private static ByteString utf8(String s) {
-        return ByteString.copyFrom(s, StandardCharsets.UTF_8);
-    }
-
-    private static void requireMethod(HttpExchange ex, String method) {
-        if (!ex.getRequestMethod().equals(method)) {
-            throw new BadRequest(ex.getRequestURI().getPath() + " takes " + method + ", not " + ex.getRequestMethod());
-        }
-    }
-
-    private static String requireParam(HttpExchange ex, String name) {
-        String v = query(ex).get(name);
-        if (v == null) {
-            throw new BadRequest("missing query parameter '" + name + "'");
-        }
-        return v;
-    }
-
-    private static Map<String, String> query(HttpExchange ex) {
-        Map<String, String> out = new HashMap<>();
-        String q = ex.getRequestURI().getRawQuery();
-        if (q == null) {
-            return out;
-        }
-        for (String part : q.split("&")) {
-            int eq = part.indexOf('=');
-            String k = URLDecoder.decode(eq < 0 ? part : part.substring(0, eq), StandardCharsets.UTF_8);
-            String v = eq < 0 ? "" : URLDecoder.decode(part.substring(eq + 1), StandardCharsets.UTF_8);
-            out.put(k, v);
-        }
-        return out;
-    }
-
-    private static byte[] readBody(HttpExchange ex) throws IOException {
-        try (InputStream in = ex.getRequestBody()) {
-            byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
-            if (body.length > MAX_BODY_BYTES) {
-                throw new BadRequest("body over " + MAX_BODY_BYTES + " bytes");
-            }
-            return body;
-        }
-    }
-
-    private static void sendError(HttpExchange ex, int status, String reason, String message) {
-        try {
-            sendJson(ex, status, error(reason, message));
-        } catch (IOException e) {
-            log.debug("HTTP client went away: {}", e.toString());
-        }
-    }
-
-    private static void sendJson(HttpExchange ex, int status, JsonNode body) throws IOException {
-        byte[] bytes = (JSON.writeValueAsString(body) + "\n").getBytes(StandardCharsets.UTF_8);
-        send(ex, status, "application/json", bytes);
-    }
-
-    private static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
-        ex.getResponseHeaders().set("Content-Type", type);
-        ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(body);
-        }
-    }
-
-    /** Bad input from the HTTP caller (400). */
-    private static final class BadRequest extends RuntimeException {
-        BadRequest(String message) {
-            super(message);
-        }
-    }
-
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        try {
+            server.stop();
+        } catch (Exception e) {
+            log.debug("stopping the HTTP server: {}", e.toString());
+        }
     }
 }

@@ -29,19 +29,23 @@ public final class RuntimeMetrics {
         this.registry = registry;
         Gauge.builder("raftkv_role", role, AtomicLong::get)
                 .description("0 follower, 1 pre-candidate, 2 candidate, 3 leader").register(registry);
-        Gauge.builder("raftkv_term", term, AtomicLong::get).register(registry);
+        Gauge.builder("raftkv_term", term, AtomicLong::get).description("current Raft term").register(registry);
         Gauge.builder("raftkv_leader_id", leader, AtomicLong::get).description("0 when unknown").register(registry);
-        Gauge.builder("raftkv_commit_index", commit, AtomicLong::get).register(registry);
-        Gauge.builder("raftkv_applied_index", applied, AtomicLong::get).register(registry);
+        Gauge.builder("raftkv_commit_index", commit, AtomicLong::get)
+                .description("highest log index known committed").register(registry);
+        Gauge.builder("raftkv_applied_index", applied, AtomicLong::get)
+                .description("highest log index applied to the state machine").register(registry);
         Gauge.builder("raftkv_apply_lag_entries", this, m -> Math.max(0, m.commit.get() - m.applied.get()))
                 .description("committed entries not yet applied").register(registry);
         elections = Counter.builder("raftkv_elections_started").description("campaigns started by this node")
                 .register(registry);
-        leaderChanges = Counter.builder("raftkv_leader_changes").register(registry);
+        leaderChanges = Counter.builder("raftkv_leader_changes")
+                .description("times the leader this node knows changed (including to unknown)").register(registry);
         fsync = Timer.builder("raftkv_fsync_seconds").description("duration of one storage sync (group commit)")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(10_000))
                 .maximumExpectedValue(Duration.ofSeconds(5)).register(registry);
-        snapshots = Timer.builder("raftkv_snapshot_save_seconds").register(registry);
+        snapshots = Timer.builder("raftkv_snapshot_save_seconds").description("duration of taking and saving one snapshot")
+                .register(registry);
         snapshotsInstalled = Counter.builder("raftkv_snapshots_installed")
                 .description("snapshots received from the leader").register(registry);
     }
@@ -81,9 +85,11 @@ public final class RuntimeMetrics {
 
     /** Counts proposals by outcome. */
     void proposal(String result) {
-        registry.counter("raftkv_proposals", "result", result).increment();
+        Counter.builder("raftkv_proposals").tag("result", result)
+                .description("proposals this node made as leader, by outcome").register(registry).increment();
     }
 
+    /** A gauge without HELP of its own: {@link io.raftkv.metrics.MetricHelp} must know its name. */
     void gauge(String name, Supplier<Number> value) {
         Gauge.builder(name, value).register(registry);
     }

@@ -4,6 +4,7 @@ import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.raftkv.client.RaftKvClient;
@@ -15,6 +16,10 @@ import io.raftkv.etcd.LeaderForwarder;
 import io.raftkv.grpc.ClusterService;
 import io.raftkv.grpc.KvService;
 import io.raftkv.kv.KvStateMachine;
+import io.raftkv.metrics.MetricHelp;
+import io.raftkv.metrics.PeerHealthMetrics;
+import io.raftkv.metrics.ProcessMetrics;
+import io.raftkv.metrics.StoreMetrics;
 import io.raftkv.raft.Membership;
 import io.raftkv.raft.RaftConfig;
 import io.raftkv.raft.Role;
@@ -31,6 +36,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,6 +78,7 @@ public final class RaftKvNode implements AutoCloseable {
     private final LeaderForwarder etcdForwarder;
     private final Server grpc;
     private final ScheduledExecutorService housekeeping;
+    private final ProcessMetrics processMetrics;
     private final DiskAlarm diskAlarm;
     private final AtomicBoolean closed = new AtomicBoolean();
     /** When this leader last stepped down for its disk alarm (0: not during the current alarm). */
@@ -89,7 +96,8 @@ public final class RaftKvNode implements AutoCloseable {
         this.storage = storage;
         this.diskAlarm = diskAlarm;
         this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        metrics.config().commonTags("node", Long.toString(id));
+        metrics.config().commonTags("node", Long.toString(id)).meterFilter(new MetricHelp());
+        this.processMetrics = ProcessMetrics.bind(metrics);
         this.directory = new PeerDirectory();
         for (NodeConfig.Peer p : identity.initialPeers()) {
             directory.put(p.id(), p.address());
@@ -121,7 +129,9 @@ public final class RaftKvNode implements AutoCloseable {
                 ? Membership.ofVoters(identity.initialPeers().stream().map(NodeConfig.Peer::id).collect(Collectors.toSet()))
                 : null;
         RuntimeMetrics runtimeMetrics = new RuntimeMetrics(metrics);
-        runtimeMetrics.registry().gauge("raftkv_disk_alarm", diskAlarm, a -> a.alarmed() ? 1 : 0);
+        Gauge.builder("raftkv_disk_alarm", diskAlarm, a -> a.alarmed() ? 1 : 0)
+                .description("1 while free space on the data directory is below disk.min-free-mib (writes refused)")
+                .register(metrics);
         this.runtime = RaftRuntime.start(raftConfig, options, storage, stateMachine, transport, bootstrap, m -> { },
                 runtimeMetrics, fatal);
 
@@ -165,6 +175,10 @@ public final class RaftKvNode implements AutoCloseable {
         });
         housekeeping.scheduleWithFixedDelay(this::recordMissingAddresses, 1, 1, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(this::stepDownOnDiskAlarm, 1, 1, TimeUnit.SECONDS);
+        StoreMetrics.bind(metrics, stateMachine.kv()::keyCount, Path.of(config.dataDir()));
+        PeerHealthMetrics peerHealth = new PeerHealthMetrics(metrics, id, () -> runtime.membership().members(),
+                transport::connected, runtime::status);
+        housekeeping.scheduleWithFixedDelay(peerHealth::refresh, 0, 1, TimeUnit.SECONDS);
         ElectionClockAdvance firstElection = new ElectionClockAdvance(id, runtime::view, runtime::membership,
                 transport::connected, runtime::advanceElectionClock, r.electionTicks(),
                 (int) (FIRST_ELECTION_PEER_WAIT.toMillis() / r.tickMs()));
@@ -182,7 +196,9 @@ public final class RaftKvNode implements AutoCloseable {
             directory.all().values().stream().filter(a -> !a.equals(advertise)).forEach(endpoints::add);
             this.httpClient = new RaftKvClient(endpoints);
             try {
-                this.http = new HttpApi(config.http(), httpClient, () -> ready(READY_MAX_LAG), this::describe,
+                this.http = new HttpApi(config.http(), httpClient,
+                        new HttpApi.Limits(config.limits().maxKeyBytes(), config.limits().maxValueBytes()),
+                        () -> ready(READY_MAX_LAG), this::describe,
                         () -> runtime.handOffLeadership(PRESTOP_HANDOFF_WAIT), metrics);
             } catch (IOException e) {
                 close(Duration.ZERO);
@@ -349,6 +365,7 @@ public final class RaftKvNode implements AutoCloseable {
         } catch (IOException e) {
             log.warn("closing storage failed: {}", e.toString());
         }
+        processMetrics.close();
         metrics.close();
         log.info("node {} stopped", id);
     }

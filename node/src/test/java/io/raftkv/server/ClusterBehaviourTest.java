@@ -129,14 +129,14 @@ class ClusterBehaviourTest {
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
 
         java.net.http.HttpResponse<String> atFollower = http.send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create("http://127.0.0.1:" + follower.httpPort() + "/prestop")).GET().build(),
+                java.net.URI.create("http://127.0.0.1:" + follower.httpPort() + "/prestop")).POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(atFollower.statusCode()).isEqualTo(200);
         assertThat(atFollower.body()).contains("not the leader");
         assertThat(leader.runtime().view().role()).isEqualTo(io.raftkv.raft.Role.LEADER);
 
         java.net.http.HttpResponse<String> atLeader = http.send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create("http://127.0.0.1:" + leader.httpPort() + "/prestop")).GET().build(),
+                java.net.URI.create("http://127.0.0.1:" + leader.httpPort() + "/prestop")).POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(atLeader.statusCode()).isEqualTo(200);
         assertThat(atLeader.body()).contains("handed off");
