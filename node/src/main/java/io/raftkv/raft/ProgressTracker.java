@@ -22,6 +22,8 @@ final class ProgressTracker {
     // A HashMap, not a TreeMap: the order of sends within one Ready follows its iteration order, which the
     // seeded simulator's recorded runs depend on; nothing else does.
     private final Map<Long, Progress> peers = new HashMap<>();
+    /** The same Progress objects, for queries that need no order and should not allocate an iterator. */
+    private final List<Progress> all = new ArrayList<>();
     private Membership membership;
 
     /** Tracks every member of {@code membership} but {@code self}, each probed from {@code next}. */
@@ -44,6 +46,8 @@ final class ProgressTracker {
             }
         }
         peers.keySet().removeIf(peer -> !next.isMember(peer));
+        all.clear();
+        all.addAll(peers.values());
     }
 
     Membership membership() {
@@ -94,15 +98,15 @@ final class ProgressTracker {
 
     /** Starts a new CheckQuorum period: every follower must be heard from again. */
     void forgetRecentActivity() {
-        for (Progress p : peers.values()) {
-            p.forgetRecentActivity();
+        for (int i = 0; i < all.size(); i++) {
+            all.get(i).forgetRecentActivity();
         }
     }
 
     /** Whether some follower has not been told a commit index it could use. */
     boolean anyLacksCommit(long committed) {
-        for (Progress p : peers.values()) {
-            if (p.lacksCommit(committed)) {
+        for (int i = 0; i < all.size(); i++) {
+            if (all.get(i).lacksCommit(committed)) {
                 return true;
             }
         }

@@ -7,6 +7,7 @@ import io.raftkv.raft.message.InstallSnapshot;
 import io.raftkv.raft.message.SnapshotResponse;
 
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -36,6 +37,12 @@ final class Replication {
     private boolean commitNewsPending;
     /** A new leader's first entries go to every follower, whatever the fanout. */
     private boolean announcing;
+
+    // The per-follower actions of the hot paths, made once: a lambda capturing {@code this} would otherwise be
+    // allocated on every Ready.
+    private final BiConsumer<Long, Progress> newEntriesAction = (peer, pr) -> sendAppend(peer, pr, false);
+    private final BiConsumer<Long, Progress> readRoundAction = this::sendReadRoundTo;
+    private final BiConsumer<Long, Progress> commitNewsAction = this::sendCommitNewsTo;
 
     Replication(RaftConfig cfg, long term, RaftLog log, ProgressTracker tracker, ReadIndexTracker reads, Outbox out,
                 SnapshotReader snapshots, Supplier<SnapshotMeta> latestSnapshot) {
@@ -82,7 +89,7 @@ final class Replication {
         boolean toAll = !cfg.quorumFanout() || announcing;
         announcing = false;
         if (toAll) {
-            tracker.forEach((peer, pr) -> sendAppend(peer, pr, false));
+            tracker.forEach(newEntriesAction);
             return;
         }
         // Quorum fanout: new entries go at once to the most responsive voters, just enough for a majority.
@@ -96,11 +103,13 @@ final class Replication {
 
     /** A ReadIndex round started: every voter not yet sent it gets a heartbeat carrying it (thesis §6.4). */
     void sendReadRound() {
-        tracker.forEach((peer, pr) -> {
-            if (pr.sentRound() < reads.round() && tracker.membership().isVoter(peer)) {
-                sendHeartbeat(peer, pr);
-            }
-        });
+        tracker.forEach(readRoundAction);
+    }
+
+    private void sendReadRoundTo(long peer, Progress pr) {
+        if (pr.sentRound() < reads.round() && tracker.membership().isVoter(peer)) {
+            sendHeartbeat(peer, pr);
+        }
     }
 
     /** With eager commit, followers that hold entries the leader committed since the last Ready hear of it now. */
@@ -110,11 +119,13 @@ final class Replication {
         }
         commitNewsPending = false;
         if (cfg.eagerCommit()) {
-            tracker.forEach((peer, pr) -> {
-                if (pr.lacksCommit(log.committed())) {
-                    sendHeartbeat(peer, pr);
-                }
-            });
+            tracker.forEach(commitNewsAction);
+        }
+    }
+
+    private void sendCommitNewsTo(long peer, Progress pr) {
+        if (pr.lacksCommit(log.committed())) {
+            sendHeartbeat(peer, pr);
         }
     }
 
