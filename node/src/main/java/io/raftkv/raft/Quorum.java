@@ -9,7 +9,8 @@ final class Quorum {
 
     /**
      * The largest value that a majority of {@code acked} has reached: sort, take the majority position.
-     * Used both for the commit index (acknowledged log indexes, §5.3) and for ReadIndex rounds (§6.4).
+     * {@link ProgressTracker#majorityValue} asks it for the commit index (acknowledged log indexes, §5.3),
+     * CheckQuorum (recent activity as 0 or 1, thesis §6.2) and ReadIndex (acknowledged rounds, thesis §6.4).
      */
     static long majorityValue(long[] acked) {
         if (acked.length == 0) {

@@ -44,6 +44,11 @@ final class ReadIndexTracker {
         awaitingTermCommit.clear();
     }
 
+    /** Whether a read waits for a round to start (at the next Ready). */
+    boolean roundNeeded() {
+        return roundNeeded;
+    }
+
     /** Starts a new round if a read is waiting for one; returns whether it did. */
     boolean startRoundIfNeeded() {
         if (!roundNeeded) {

@@ -23,4 +23,9 @@ public record AppendEntries(long from, long to, long term, long prevIndex, long 
         }
         return n;
     }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+        return visitor.onAppendEntries(this);
+    }
 }

@@ -9,4 +9,8 @@ package io.raftkv.raft.message;
  */
 public record AppendResponse(long from, long to, long term, boolean success, long index, long hintIndex,
                              long hintTerm, long readRound) implements Message {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+        return visitor.onAppendResponse(this);
+    }
 }

@@ -5,4 +5,8 @@ package io.raftkv.raft.message;
  * follower never commits an index it does not have.
  */
 public record Heartbeat(long from, long to, long term, long commit, long readRound) implements Message {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+        return visitor.onHeartbeat(this);
+    }
 }

@@ -30,4 +30,9 @@ public record InstallSnapshot(long from, long to, long term, SnapshotMeta meta, 
         return "InstallSnapshot[from=" + from + ", to=" + to + ", term=" + term + ", meta=" + meta + ", offset="
                 + offset + ", bytes=" + data.length + ", done=" + done + "]";
     }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+        return visitor.onInstallSnapshot(this);
+    }
 }

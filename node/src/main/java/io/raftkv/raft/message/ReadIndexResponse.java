@@ -6,4 +6,8 @@ package io.raftkv.raft.message;
  */
 public record ReadIndexResponse(long from, long to, long term, long requestId, long index, boolean ok)
         implements Message {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+        return visitor.onReadIndexResponse(this);
+    }
 }

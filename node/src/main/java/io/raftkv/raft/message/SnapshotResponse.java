@@ -7,4 +7,8 @@ package io.raftkv.raft.message;
  */
 public record SnapshotResponse(long from, long to, long term, long snapshotIndex, long nextOffset, boolean done)
         implements Message {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+        return visitor.onSnapshotResponse(this);
+    }
 }

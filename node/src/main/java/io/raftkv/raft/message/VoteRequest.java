@@ -7,4 +7,8 @@ package io.raftkv.raft.message;
  */
 public record VoteRequest(long from, long to, long term, long lastLogIndex, long lastLogTerm, boolean preVote,
                           boolean transfer) implements Message {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+        return visitor.onVoteRequest(this);
+    }
 }
