@@ -6,8 +6,6 @@ import io.raftkv.server.InProcessCluster;
 import io.raftkv.server.RaftKvNode;
 import org.junit.jupiter.api.Test;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,14 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CliFailuresTest {
 
-    record Result(int code, String out, String err) {
-    }
-
-    static Result raftkv(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = RaftKvCli.run(args, new PrintWriter(out), new PrintWriter(err));
-        return new Result(code, out.toString().trim(), err.toString().trim());
+    static CliRun raftkv(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
@@ -38,7 +30,7 @@ class CliFailuresTest {
             long first = followers.get(0).id();
             cluster.crash(first);
 
-            Result degraded = raftkv("status", "-e", endpoints);
+            CliRun degraded = raftkv("status", "-e", endpoints);
             assertThat(degraded.code()).as(degraded.out()).isEqualTo(ExitCodes.DEGRADED);
             assertThat(degraded.out()).contains("cluster: degraded: leader " + leader.id())
                     .contains("2 of 3 members answered")
@@ -56,12 +48,12 @@ class CliFailuresTest {
             // The leader, alone now, is restarted (as a follower): one member of three answers.
             cluster.crash(leader.id());
             cluster.start(leader.id());
-            Result down = raftkv("status", "-e", endpoints);
+            CliRun down = raftkv("status", "-e", endpoints);
             assertThat(down.code()).as(down.out()).isEqualTo(ExitCodes.UNAVAILABLE);
             assertThat(down.out()).contains("cluster: no leader: 1 of 3 members answered; a majority (2) is needed");
 
             // The deadline is 60 s: the write must give up because a majority is missing, not because time ran out.
-            Result write = raftkv("put", "k", "v2", "-e", endpoints, "--timeout", "60");
+            CliRun write = raftkv("put", "k", "v2", "-e", endpoints, "--timeout", "60");
             assertThat(write.code()).isEqualTo(ExitCodes.UNAVAILABLE);
             assertThat(write.err()).startsWith("error: NO_QUORUM: no leader: 1 of 3 members answered; "
                     + "a majority (2) is needed").doesNotContain("\n");
@@ -71,16 +63,16 @@ class CliFailuresTest {
     @Test
     void anUnresolvableNameOrAClosedPortFailsAtOnceInOneLine() throws Exception {
         // A 60 s deadline: the command must not wait for it when nothing listens at any endpoint.
-        Result unknown = raftkv("put", "k", "v", "-e", "raftkv-test.invalid:7001", "--timeout", "60");
+        CliRun unknown = raftkv("put", "k", "v", "-e", "raftkv-test.invalid:7001", "--timeout", "60");
         assertThat(unknown.code()).isEqualTo(ExitCodes.UNAVAILABLE);
         assertThat(unknown.err()).isEqualTo("error: UNREACHABLE: no member answered: raftkv-test.invalid:7001 "
                 + "(unknown host)");
         int closed = InProcessCluster.freePort();
-        Result refused = raftkv("get", "k", "-e", "127.0.0.1:" + closed, "--timeout", "60");
+        CliRun refused = raftkv("get", "k", "-e", "127.0.0.1:" + closed, "--timeout", "60");
         assertThat(refused.code()).isEqualTo(ExitCodes.UNAVAILABLE);
         assertThat(refused.err()).isEqualTo("error: UNREACHABLE: no member answered: 127.0.0.1:" + closed
                 + " (connection refused)");
-        Result status = raftkv("status", "-e", "127.0.0.1:" + closed);
+        CliRun status = raftkv("status", "-e", "127.0.0.1:" + closed);
         assertThat(status.code()).isEqualTo(ExitCodes.UNAVAILABLE);
         assertThat(status.out()).contains("cluster: no member answered: 127.0.0.1:" + closed + " (connection refused)");
     }

@@ -1,7 +1,6 @@
 package io.raftkv.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.raftkv.server.InProcessCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,11 +16,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The raftkv CLI as a user types it, against a 3-node in-process cluster. */
 class CliTest {
 
-    record Result(int code, String out, String err) {
-        JsonNode json() throws Exception {
-            return new ObjectMapper().readTree(out);
-        }
-    }
 
     private static InProcessCluster cluster;
     private static String endpoints;
@@ -38,20 +32,17 @@ class CliTest {
         cluster.close();
     }
 
-    static Result raftkv(String... args) {
+    static CliRun raftkv(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         if (all.size() > 0 && !all.get(0).equals("--help") && !all.contains("--help") && !all.contains("-e")) {
             all.add(1, "--endpoints=" + endpoints);
         }
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = RaftKvCli.run(all.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
-        return new Result(code, out.toString().trim(), err.toString().trim());
+        return CliRun.of(all.toArray(String[]::new));
     }
 
     @Test
     void putGetDeleteInTextAndJson() throws Exception {
-        Result put = raftkv("put", "cli/a", "hello world");
+        CliRun put = raftkv("put", "cli/a", "hello world");
         assertThat(put.code()).isZero();
         assertThat(put.out()).startsWith("OK (revision ");
         assertThat(raftkv("get", "cli/a").out()).isEqualTo("hello world");
@@ -59,7 +50,7 @@ class CliTest {
         assertThat(j.get("value").asText()).isEqualTo("hello world");
         assertThat(j.get("version").asLong()).isEqualTo(1);
         assertThat(raftkv("delete", "cli/a").out()).isEqualTo("deleted");
-        Result missing = raftkv("get", "cli/a");
+        CliRun missing = raftkv("get", "cli/a");
         assertThat(missing.code()).isEqualTo(ExitCodes.NOT_FOUND_OR_CONDITION_FAILED);
         assertThat(missing.err()).contains("not found");
     }
@@ -67,7 +58,7 @@ class CliTest {
     @Test
     void casSucceedsOnlyWhenTheConditionHolds() {
         assertThat(raftkv("cas", "cli/c", "--expected-version", "0", "one").code()).isZero();
-        Result failed = raftkv("cas", "cli/c", "--expected", "two", "three");
+        CliRun failed = raftkv("cas", "cli/c", "--expected", "two", "three");
         assertThat(failed.code()).isEqualTo(ExitCodes.NOT_FOUND_OR_CONDITION_FAILED);
         assertThat(failed.out()).contains("condition failed").contains("'one'");
         assertThat(raftkv("cas", "cli/c", "--expected", "one", "two").code()).isZero();
@@ -95,13 +86,13 @@ class CliTest {
         assertThat(subcommands).hasSizeGreaterThan(15);
         for (String name : subcommands.keySet()) {
             for (String help : List.of("--help", "-h")) {
-                Result r = raftkv(name, help);
+                CliRun r = raftkv(name, help);
                 assertThat(r.code()).as("raftkv %s %s: %s", name, help, r.err()).isZero();
                 assertThat(r.out()).as("raftkv %s %s", name, help).contains("Usage: raftkv " + name)
                         .contains("Exit status:");
                 assertThat(r.err()).isEmpty();
             }
-            Result viaHelp = raftkv("help", name);
+            CliRun viaHelp = raftkv("help", name);
             assertThat(viaHelp.code()).isZero();
             assertThat(viaHelp.out()).contains("Usage: raftkv " + name);
         }
@@ -109,13 +100,13 @@ class CliTest {
 
     @Test
     void aWrongCommandLineIsOneLineNamingTheCommandAndItsHelp() {
-        Result missing = raftkv("put");
+        CliRun missing = raftkv("put");
         assertThat(missing.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(missing.err()).isEqualTo("raftkv put: Missing required parameter: 'KEY' (see 'raftkv put --help')");
-        Result unknown = raftkv("lst");
+        CliRun unknown = raftkv("lst");
         assertThat(unknown.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(unknown.err()).doesNotContain("\n").contains("did you mean").contains("list");
-        Result badEndpoint = raftkv("get", "k", "-e", "no-port");
+        CliRun badEndpoint = raftkv("get", "k", "-e", "no-port");
         assertThat(badEndpoint.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(badEndpoint.err()).isEqualTo("raftkv get: endpoint 'no-port' is not HOST:PORT "
                 + "(see 'raftkv get --help')");
@@ -133,7 +124,7 @@ class CliTest {
             JsonNode got = raftkv("get", "cli/big", "-o", "json").json();
             assertThat(java.util.Base64.getDecoder().decode(got.get("value_base64").asText())).isEqualTo(big);
             assertThat(raftkv("put", "cli/big", "x", "--from-file", file.toString()).code()).isEqualTo(ExitCodes.USAGE);
-            Result noFile = raftkv("put", "cli/big", "--from-file", file + ".missing");
+            CliRun noFile = raftkv("put", "cli/big", "--from-file", file + ".missing");
             assertThat(noFile.code()).isEqualTo(ExitCodes.USAGE);
             assertThat(noFile.err()).contains("no such file");
         } finally {
@@ -165,21 +156,21 @@ class CliTest {
             }
             writes.forEach(java.util.concurrent.CompletableFuture::join);
         }
-        Result all = raftkv("list", "cli/many/", "--keys-only");
+        CliRun all = raftkv("list", "cli/many/", "--keys-only");
         assertThat(all.code()).isZero();
         assertThat(all.out().split("\n")).hasSize(1205).endsWith("cli/many/01204");
         assertThat(all.err()).isEmpty();
-        Result limited = raftkv("list", "cli/many/", "--keys-only", "--limit", "1000");
+        CliRun limited = raftkv("list", "cli/many/", "--keys-only", "--limit", "1000");
         assertThat(limited.out().split("\n")).hasSize(1000);
         assertThat(limited.err()).isEqualTo("listed 1000 keys, more follow: --limit 0 lists all, "
                 + "--after 'cli/many/00999' goes on");
-        Result rest = raftkv("list", "cli/many/", "--keys-only", "--after", "cli/many/00999");
+        CliRun rest = raftkv("list", "cli/many/", "--keys-only", "--after", "cli/many/00999");
         assertThat(rest.out().split("\n")).hasSize(205).startsWith("cli/many/01000");
     }
 
     @Test
     void statusAndMembersDescribeTheCluster() throws Exception {
-        Result status = raftkv("status");
+        CliRun status = raftkv("status");
         assertThat(status.code()).isZero();
         assertThat(status.out()).contains("LEADER").contains("FOLLOWER")
                 .contains("cluster: healthy: leader " + cluster.awaitLeader().id());
@@ -193,7 +184,7 @@ class CliTest {
     @Test
     void transferLeaderMovesLeadership() {
         long target = cluster.followers().get(0).id();
-        Result r = raftkv("transfer-leader", Long.toString(target));
+        CliRun r = raftkv("transfer-leader", Long.toString(target));
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).isEqualTo("leader is now " + target + " (term " + cluster.node(target).runtime().view().term() + ")");
     }
@@ -203,7 +194,7 @@ class CliTest {
         long before = cluster.awaitLeader().id();
         // A follower first, so that the request meets a node that cannot pick the target itself.
         String followerFirst = cluster.address(cluster.followers().get(0).id()) + "," + endpoints;
-        Result r = raftkv("transfer-leader", "-e", followerFirst);
+        CliRun r = raftkv("transfer-leader", "-e", followerFirst);
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).startsWith("leader is now ").doesNotContain("leader is now " + before + " ");
     }
@@ -220,10 +211,10 @@ class CliTest {
 
     @Test
     void errorsHaveMeaningfulExitCodes() {
-        Result invalid = raftkv("put", "", "v");
+        CliRun invalid = raftkv("put", "", "v");
         assertThat(invalid.code()).isEqualTo(ExitCodes.INVALID);
         assertThat(invalid.err()).contains("INVALID_KEY");
-        Result refused = raftkv("promote", "42");
+        CliRun refused = raftkv("promote", "42");
         assertThat(refused.code()).isEqualTo(ExitCodes.REFUSED);
         assertThat(raftkv("frobnicate").code()).isEqualTo(ExitCodes.USAGE);
         StringWriter out = new StringWriter();

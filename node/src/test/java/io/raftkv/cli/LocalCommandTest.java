@@ -7,8 +7,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -29,21 +27,15 @@ class LocalCommandTest {
     @TempDir
     Path root;
 
-    record Result(int code, String out, String err) {
-    }
-
-    static Result raftkv(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = RaftKvCli.run(args, new PrintWriter(out), new PrintWriter(err));
-        return new Result(code, out.toString().trim(), err.toString().trim());
+    static CliRun raftkv(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void aSecondLauncherOnTheSameDirectoryIsRefused() throws Exception {
         Path dir = root.resolve("cluster");
         try (DataDirLock running = DataDirLock.acquire(dir)) {
-            Result r = raftkv("local", "--dir", dir.toString());
+            CliRun r = raftkv("local", "--dir", dir.toString());
             assertThat(r.code()).isEqualTo(ExitCodes.CONFIG);
             assertThat(r.err()).isEqualTo("error: " + dir + " is in use by another raftkv local (pid "
                     + ProcessHandle.current().pid() + "); stop it with: raftkv local stop --dir " + dir);
@@ -65,7 +57,7 @@ class LocalCommandTest {
             Path identity = node1.resolve("IDENTITY");
             assertThat(identity).exists();
 
-            Result clean = raftkv("local", "--dir", dir.toString(), "--clean");
+            CliRun clean = raftkv("local", "--dir", dir.toString(), "--clean");
             assertThat(clean.code()).isEqualTo(ExitCodes.CONFIG);
             assertThat(clean.err()).isEqualTo("error: node 1's data directory " + node1 + " is in use by pid "
                     + holder.pid() + " (a node left over from an earlier run?); stop it with: raftkv local stop --dir "
@@ -92,7 +84,7 @@ class LocalCommandTest {
         Path dir = root.resolve("cluster");
         try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             int port = busy.getLocalPort();
-            Result r = raftkv("local", "--dir", dir.toString(), "--nodes", "1", "--base-port", Integer.toString(port));
+            CliRun r = raftkv("local", "--dir", dir.toString(), "--nodes", "1", "--base-port", Integer.toString(port));
             assertThat(r.code()).isEqualTo(ExitCodes.CONFIG);
             assertThat(r.err()).isEqualTo("error: cannot listen on 127.0.0.1:" + port + " (node 1 gRPC): the port is "
                     + "in use by another process; choose other ports with --base-port and --http-base-port");
@@ -104,10 +96,10 @@ class LocalCommandTest {
     @Test
     void stopAndRestartSayWhenNothingRuns() {
         Path dir = root.resolve("nothing");
-        Result stop = raftkv("local", "stop", "--dir", dir.toString());
+        CliRun stop = raftkv("local", "stop", "--dir", dir.toString());
         assertThat(stop.code()).isZero();
         assertThat(stop.out()).isEqualTo("nothing is running in " + dir);
-        Result restart = raftkv("local", "restart", "2", "--dir", dir.toString());
+        CliRun restart = raftkv("local", "restart", "2", "--dir", dir.toString());
         assertThat(restart.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(restart.err()).isEqualTo("error: " + dir + " has no node 2 (no " + dir.resolve("node-2.yaml") + ")");
     }
