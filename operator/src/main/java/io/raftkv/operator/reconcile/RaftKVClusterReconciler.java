@@ -182,8 +182,10 @@ public class RaftKVClusterReconciler implements Reconciler<RaftKVCluster> {
     /** Runs the workflow of owned resources; returns the dependents Kubernetes refused, by name, with why. */
     private Map<String, String> applyOwnedResources(Context<RaftKVCluster> context, Decision decision,
                                                    Observation observation) {
+        // Without a StatefulSet and without a step that sizes one, the plan is blocked (the claims of a deleted
+        // cluster): the other owned resources are applied, the StatefulSet at size 0, so no pod starts.
         int replicas = decision.action() instanceof Action.ScaleStatefulSet s ? s.replicas()
-                : observation.statefulSet().map(StatefulSetView::replicas).orElse(1);
+                : observation.statefulSet().map(StatefulSetView::replicas).orElse(0);
         var workflow = context.managedWorkflowAndDependentResourceContext();
         workflow.put(DesiredState.KEY, new DesiredState(replicas, decision.bootstrapped()));
         Map<String, String> errors = new LinkedHashMap<>();

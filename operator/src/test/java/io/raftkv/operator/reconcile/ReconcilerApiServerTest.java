@@ -329,8 +329,9 @@ class ReconcilerApiServerTest {
         assertThat(refused.getStatus().getConditions()).filteredOn(x -> x.getType().equals("Degraded"))
                 .extracting(Condition::getMessage).first().asString()
                 .contains("data-again-0", "kubectl delete pvc", "raftkv.io/adopt-volume-claims=true");
-        assertThat(client.apps().statefulSets().inNamespace(namespace).withName("again").get())
-                .as("no pod starts on another cluster's disk").isNull();
+        StatefulSet blocked = client.apps().statefulSets().inNamespace(namespace).withName("again").get();
+        assertThat(blocked == null ? 0 : blocked.getSpec().getReplicas())
+                .as("no pod starts on another cluster's disk").isZero();
         await().atMost(Duration.ofSeconds(10)).until(() -> client.v1().events().inNamespace(namespace).list()
                 .getItems().stream().anyMatch(e -> "ForeignVolumeClaims".equals(e.getReason())
                         && "Warning".equals(e.getType())));
@@ -340,7 +341,7 @@ class ReconcilerApiServerTest {
             return c;
         });
         StatefulSet adopted = await().atMost(Duration.ofSeconds(30)).until(() -> client.apps().statefulSets()
-                .inNamespace(namespace).withName("again").get(), x -> x != null);
+                .inNamespace(namespace).withName("again").get(), x -> x != null && x.getSpec().getReplicas() == 3);
         assertThat(adopted.getSpec().getReplicas()).as("every pod that has a claim").isEqualTo(3);
         assertThat(awaitStatus("again", c -> Boolean.TRUE.equals(c.getStatus().getBootstrapped())))
                 .isNotNull();
@@ -369,15 +370,18 @@ class ReconcilerApiServerTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Disabled("not yet proven on a real API server: kube-api-test's 1.20 API server accepted "
+            + "both candidate specs (a toleration with operator 'Sometimes', a nodeSelector key with spaces) in the "
+            + "StatefulSet's pod template, so this test never reached the refusal; it needs a spec the CRD schema "
+            + "admits and the API server refuses (issue 12, class 2)")
     void aSpecKubernetesRefusesIsReportedAndLaterChangesStillApply() {
         raft.add("stubborn");
         client.resource(cluster("stubborn", 3)).create();
         awaitStatus("stubborn", c -> steadyAt(c, 3));
 
         edit("stubborn", c -> {
-            // valid for the CRD schema, refused by the StatefulSet's validation
-            c.getSpec().getPod().setTolerations(List.of(new io.fabric8.kubernetes.api.model.TolerationBuilder()
-                    .withKey("a").withOperator("Sometimes").build()));
+            // valid for the CRD schema, refused by the StatefulSet's validation (a label key may not hold spaces)
+            c.getSpec().getPod().setNodeSelector(java.util.Map.of("not a label key!", "x"));
             return c;
         });
         RaftKVCluster refused = awaitStatus("stubborn", c -> condition(c, ClusterStatusBuilder.DEGRADED)
@@ -386,10 +390,10 @@ class ReconcilerApiServerTest {
         assertThat(refused.getStatus().getObservedGeneration()).isEqualTo(refused.getMetadata().getGeneration());
         await().atMost(Duration.ofSeconds(10)).until(() -> client.v1().events().inNamespace(namespace).list()
                 .getItems().stream().anyMatch(e -> "ApplyFailed".equals(e.getReason())
-                        && e.getMessage().contains("toleration")));
+                        && e.getMessage().contains("nodeSelector")));
 
         edit("stubborn", c -> {
-            c.getSpec().getPod().setTolerations(null);
+            c.getSpec().getPod().setNodeSelector(null);
             c.getSpec().setReplicas(5);
             return c;
         });
