@@ -17,8 +17,7 @@ import java.util.Objects;
  * {@link KvLimits#check(KvCommand)}, so that an oversize command that reached the log is still applied — as a
  * deterministic error — rather than failing to decode.
  */
-public sealed interface KvCommand
-        permits KvCommand.Put, KvCommand.Delete, KvCommand.CompareAndSwap, KvCommand.Txn, KvCommand.Compact {
+public sealed interface KvCommand permits KvCommand.SingleKey, KvCommand.Txn, KvCommand.Compact {
 
     /** The session's client; 0 means no session (etcd's semantics: a retry may apply the command again). */
     long clientId();
@@ -27,8 +26,13 @@ public sealed interface KvCommand
 
     long timestampMillis();
 
+    /** RaftKV's own commands, each on one key (they keep their log encoding; docs/etcd-api.md). */
+    sealed interface SingleKey extends KvCommand permits Put, Delete, CompareAndSwap {
+        Bytes key();
+    }
+
     /** Sets {@code key} to {@code value}, creating it if absent. */
-    record Put(long clientId, long sequence, long timestampMillis, Bytes key, Bytes value) implements KvCommand {
+    record Put(long clientId, long sequence, long timestampMillis, Bytes key, Bytes value) implements SingleKey {
         public Put {
             checkSession(sequence, timestampMillis);
             Objects.requireNonNull(key, "key");
@@ -37,7 +41,7 @@ public sealed interface KvCommand
     }
 
     /** Removes {@code key}; answers {@link KvResult.Code#NOT_FOUND} (and changes nothing) if it is absent. */
-    record Delete(long clientId, long sequence, long timestampMillis, Bytes key) implements KvCommand {
+    record Delete(long clientId, long sequence, long timestampMillis, Bytes key) implements SingleKey {
         public Delete {
             checkSession(sequence, timestampMillis);
             Objects.requireNonNull(key, "key");
@@ -49,7 +53,7 @@ public sealed interface KvCommand
      * changes nothing and answers {@link KvResult.Code#CONDITION_FAILED} with the current state.
      */
     record CompareAndSwap(long clientId, long sequence, long timestampMillis, Bytes key, Condition condition,
-                          Bytes newValue) implements KvCommand {
+                          Bytes newValue) implements SingleKey {
         public CompareAndSwap {
             checkSession(sequence, timestampMillis);
             Objects.requireNonNull(key, "key");

@@ -52,7 +52,7 @@ public final class KvCommandCodec {
         if (command instanceof KvCommand.Txn || command instanceof KvCommand.Compact) {
             return TxnCodec.encode(command);
         }
-        byte[] key = keyOf(command).array();
+        byte[] key = ((KvCommand.SingleKey) command).key().array();
         int size = 2 + Long.BYTES + Varint.size(command.sequence()) + Varint.size(command.timestampMillis())
                 + sizeOfBytes(key);
         int op;
@@ -91,16 +91,6 @@ public final class KvCommandCodec {
         }
         assert pos == size : "encoded " + pos + " bytes, computed " + size;
         return out;
-    }
-
-    private static Bytes keyOf(KvCommand command) {
-        if (command instanceof KvCommand.Put put) {
-            return put.key();
-        }
-        if (command instanceof KvCommand.Delete delete) {
-            return delete.key();
-        }
-        return ((KvCommand.CompareAndSwap) command).key();
     }
 
     /**

@@ -27,7 +27,7 @@ public final class KvLimits {
         if (command instanceof KvCommand.Compact) {
             return Optional.empty();
         }
-        Optional<String> key = checkKey(keyOf(command));
+        Optional<String> key = checkKey(((KvCommand.SingleKey) command).key());
         if (key.isPresent()) {
             return key;
         }
@@ -44,16 +44,6 @@ public final class KvLimits {
             return checkValue("new value", cas.newValue());
         }
         return Optional.empty();
-    }
-
-    private static Bytes keyOf(KvCommand command) {
-        if (command instanceof KvCommand.Put put) {
-            return put.key();
-        }
-        if (command instanceof KvCommand.Delete delete) {
-            return delete.key();
-        }
-        return ((KvCommand.CompareAndSwap) command).key();
     }
 
     /** Returns why {@code key} is not a valid key, or empty if it is. */
